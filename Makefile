@@ -1,0 +1,40 @@
+# motcua — the two commands a newcomer needs: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
+
+.PHONY: demo test install lint openapi messages bench clean
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+install: $(STAMP)
+
+## Run the demo: SQLite database under var/, demo data, server on http://127.0.0.1:8000
+demo: $(STAMP)
+	$(BIN)/motcua migrate --no-input
+	$(BIN)/motcua load_demo
+	$(BIN)/motcua runserver 127.0.0.1:8000
+
+## Run the whole suite: lint, import rules, tests (SQLite, or PostgreSQL when DATABASE_URL is set)
+test: $(STAMP)
+	$(BIN)/ruff check src tests bench scripts conftest.py
+	$(BIN)/ruff format --check src tests bench scripts conftest.py
+	$(BIN)/pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check --fix src tests bench scripts conftest.py
+	$(BIN)/ruff format src tests bench scripts conftest.py
+
+## Regenerate the committed OpenAPI document after an API change
+openapi: $(STAMP)
+	$(BIN)/motcua export_openapi docs/openapi.json
+
+bench: $(STAMP)
+	$(BIN)/python bench/workdays_bench.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .hypothesis

@@ -1,0 +1,76 @@
+"""The REST API (OpenAPI 3), assembled from each app's router.
+
+The OpenAPI document is committed at ``docs/openapi.json``; a test fails when it drifts from the
+code (regenerate with ``make openapi``).
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import ValidationError
+from ninja.renderers import JSONRenderer
+
+from motcua.calendars.api import router as calendar_router
+from motcua.catalog.api import router as catalog_router
+
+
+class UnicodeJSONRenderer(JSONRenderer):
+    """Vietnamese text stays readable in responses (UTF-8, not \\u escapes)."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
+api = NinjaAPI(
+    renderer=UnicodeJSONRenderer(),
+    title="motcua API",
+    version="1",
+    description="Một cửa điện tử: danh mục thủ tục hành chính, lịch làm việc và thời hạn giải quyết.",
+    urls_namespace="api-v1",
+)
+api.add_router("", catalog_router)
+api.add_router("", calendar_router)
+
+
+#: Vietnamese wording of the validation errors people meet most; others keep pydantic's message.
+_MESSAGES = {
+    "missing": "Thiếu trường bắt buộc.",
+    "datetime_parsing": "Không phải thời điểm hợp lệ (ISO 8601, ví dụ 2025-03-15T09:30:00+07:00).",
+    "datetime_from_date_parsing": "Không phải thời điểm hợp lệ (ISO 8601, ví dụ 2025-03-15T09:30:00+07:00).",
+    "datetime_type": "Không phải thời điểm hợp lệ (ISO 8601, ví dụ 2025-03-15T09:30:00+07:00).",
+    "date_from_datetime_parsing": "Không phải ngày hợp lệ (ví dụ 2025-03-15).",
+    "int_parsing": "Phải là số nguyên.",
+    "decimal_parsing": "Phải là một số.",
+    "decimal_type": "Phải là một số.",
+    "greater_than_equal": "Giá trị quá nhỏ.",
+    "less_than_equal": "Giá trị quá lớn.",
+    "literal_error": "Giá trị không thuộc danh sách cho phép.",
+    "enum": "Giá trị không thuộc danh sách cho phép.",
+    "string_too_long": "Chuỗi quá dài.",
+    "json_invalid": "Nội dung JSON không hợp lệ.",
+    "out_of_range": "Ngoài phạm vi lịch làm việc.",
+}
+
+
+def _field_name(loc: list[object]) -> str:
+    """The user's name of a field: the last part of pydantic's location (body/query/path prefixes dropped)."""
+    names = [str(part) for part in loc if part not in {"body", "query", "path", "payload", "filters"}]
+    return ".".join(names) or "?"
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """422 naming each field in error, with a Vietnamese summary (never a stack trace)."""
+    errors = []
+    for error in exc.errors:
+        kind = str(error.get("type", ""))
+        message = _MESSAGES.get(kind, str(error.get("msg", "")))
+        if kind in {"literal_error", "enum", "greater_than_equal", "less_than_equal"}:
+            message = f"{message} ({error.get('msg', '')})"
+        errors.append({"field": _field_name(list(error.get("loc", []))), "message": message, "type": kind})
+    fields = ", ".join(dict.fromkeys(error["field"] for error in errors))
+    return api.create_response(
+        request,
+        {"detail": f"Dữ liệu không hợp lệ: {fields}.", "errors": errors},
+        status=422,
+    )

@@ -1,0 +1,139 @@
+"""Catalogue API: browse, search and read procedures."""
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from motcua.catalog.models import Level, Procedure
+from motcua.catalog.selectors import procedure_detail, search_procedures
+
+router = Router(tags=["catalog"])
+
+
+class ProcedureFilter(Schema):
+    q: str = Field("", max_length=200, description="Tìm theo mã, tên, lĩnh vực (không phân biệt dấu, hoa thường).")
+    level: Level | None = Field(None, description="Cấp thực hiện.")
+    field: str = Field("", max_length=80, description="Mã lĩnh vực, ví dụ ho-tich.")
+    agency: str = Field("", max_length=40, description="Mã định danh điện tử của cơ quan giải quyết.")
+
+
+class FieldOut(Schema):
+    code: str
+    name: str
+
+
+class ProcedureSummaryOut(Schema):
+    code: str
+    name: str
+    field: FieldOut | None
+    levels: list[str]
+    online_level: str
+    status: str
+
+    @staticmethod
+    def resolve_levels(obj: Procedure) -> list[str]:
+        return sorted(level.level for level in obj.levels.all())
+
+
+class AgencyRefOut(Schema):
+    identifier: str
+    identifier_is_placeholder: bool
+    name: str
+    level: str
+
+
+class ChannelOut(Schema):
+    channel: str
+    processing_amount: Decimal | None
+    processing_unit: str
+    processing_text: str
+
+
+class FeeOut(Schema):
+    kind: str
+    name: str
+    amount_vnd: Decimal | None
+    condition: str
+    channel: str
+
+
+class StepOut(Schema):
+    position: int
+    name: str
+    role: str
+    executing_agency: AgencyRefOut | None
+    allotted_amount: Decimal
+    allotted_unit: str
+
+
+class TemplateOut(Schema):
+    channel: str
+    name: str
+    steps: list[StepOut]
+
+
+class OfferingOut(Schema):
+    agency: AgencyRefOut
+    receiving_agency: AgencyRefOut | None
+    channels: list[ChannelOut]
+    fees: list[FeeOut]
+    templates: list[TemplateOut]
+
+
+class DocumentOut(Schema):
+    name: str
+    quantity: int
+    form: str
+    condition: str
+    document_type: str
+    template_name: str
+
+
+class LegalBasisOut(Schema):
+    number: str = ""
+    title: str = ""
+
+
+class ResultOut(Schema):
+    code: str = ""
+    name: str = ""
+
+
+class ProcedureOut(ProcedureSummaryOut):
+    issuing_body: str
+    decision_number: str
+    valid_from: date | None
+    valid_to: date | None
+    legal_basis: list[LegalBasisOut]
+    results: list[ResultOut]
+    notes: str
+    source_url: str
+    documents: list[DocumentOut]
+    offerings: list[OfferingOut]
+
+
+class NotFoundOut(Schema):
+    detail: str
+
+
+@router.get("/procedures", response=list[ProcedureSummaryOut], summary="Danh sách, tìm kiếm thủ tục")
+@paginate(LimitOffsetPagination)
+def list_procedures(request: HttpRequest, filters: Query[ProcedureFilter]) -> Any:
+    return search_procedures(query=filters.q, level=filters.level or "", field=filters.field, agency=filters.agency)
+
+
+@router.get(
+    "/procedures/{code}",
+    response={200: ProcedureOut, 404: NotFoundOut},
+    summary="Chi tiết thủ tục theo mã",
+)
+def get_procedure(request: HttpRequest, code: str) -> Any:
+    procedure = procedure_detail(code)
+    if procedure is None:
+        raise HttpError(404, f"Không tìm thấy thủ tục có mã “{code}”.")
+    return procedure

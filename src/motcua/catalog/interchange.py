@@ -1,0 +1,702 @@
+"""motcua's own catalogue format (``motcua-catalog/1``): load and dump, JSON or YAML alike.
+
+The format is the catalogue as the admin shows it, keyed by natural keys (agency e-ID, field code,
+procedure code), so a file can be read and edited by people and moved between installations:
+
+.. code-block:: yaml
+
+    format: motcua-catalog/1
+    agencies: [{identifier, name, level, kind, parent, successor, valid_from, valid_to, …}]
+    fields: [{code, name}]
+    procedures: [{code, name, field, levels, …, documents: [{name, quantity, form, condition, …}]}]
+    offerings: [{procedure, agency, receiving_agency, channels: […], fees: […], templates: [{steps: […]}]}]
+    calendar_overrides: [{day, kind, reason}]
+
+Loading is idempotent: every record is compared with what the database holds (its dump) and
+written only when it differs, so loading the same file twice changes nothing the second time and
+``dump(load(x)) == x`` for a normalised ``x``. A file is loaded in one transaction: a record that
+fails validation names itself and its field, and nothing of the file is written.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from importlib import resources
+from typing import Any, Literal
+
+import yaml
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ValidationError as SchemaError
+
+from motcua.accounts.models import Role
+from motcua.calendars.models import CalendarOverride, OverrideKind
+from motcua.catalog.models import (
+    Agency,
+    AgencyKind,
+    Channel,
+    DocumentForm,
+    Fee,
+    FeeKind,
+    Level,
+    Offering,
+    OfferingChannel,
+    OnlineLevel,
+    Procedure,
+    ProcedureLevel,
+    ProcedureStatus,
+    ProcessStep,
+    ProcessTemplate,
+    RequiredDocument,
+)
+from motcua.catalog.models import Field as CatalogField
+from motcua.catalog.models.offering import StepUnit, TimeUnit
+from motcua.catalog.services import check_template
+
+FORMAT = "motcua-catalog/1"
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class AgencyRecord(_Record):
+    identifier: str
+    identifier_is_placeholder: bool = False
+    name: str
+    level: Level
+    kind: AgencyKind = AgencyKind.OTHER
+    parent: str | None = None
+    valid_from: date | None = None
+    valid_to: date | None = None
+    successor: str | None = None
+    admin_unit_code: str = ""
+    address: str = ""
+    notes: str = ""
+
+
+class FieldRecord(_Record):
+    code: str
+    name: str
+
+
+class DocumentRecord(_Record):
+    name: str
+    quantity: int = Field(1, ge=1)
+    form: DocumentForm = DocumentForm.ORIGINAL
+    condition: str = ""
+    document_type: str = ""
+    template_name: str = ""
+
+
+class LegalBasisRecord(_Record):
+    number: str = ""
+    title: str = ""
+
+
+class ResultRecord(_Record):
+    code: str = ""
+    name: str
+
+
+class ProcedureRecord(_Record):
+    code: str
+    name: str
+    field: str | None = None
+    levels: list[Level] = Field(default_factory=list)
+    issuing_body: str = ""
+    decision_number: str = ""
+    online_level: OnlineLevel | Literal[""] = ""
+    status: ProcedureStatus = ProcedureStatus.PUBLISHED
+    valid_from: date | None = None
+    valid_to: date | None = None
+    legal_basis: list[LegalBasisRecord] = Field(default_factory=list)
+    results: list[ResultRecord] = Field(default_factory=list)
+    notes: str = ""
+    source_url: str = ""
+    documents: list[DocumentRecord] = Field(default_factory=list)
+
+
+class ChannelRecord(_Record):
+    channel: Channel
+    processing_amount: Decimal | None = None
+    processing_unit: TimeUnit | Literal[""] = ""
+    processing_text: str = ""
+
+
+class FeeRecord(_Record):
+    kind: FeeKind
+    name: str
+    amount_vnd: Decimal | None = None
+    condition: str = ""
+    channel: Channel | Literal[""] = ""
+
+
+class StepRecord(_Record):
+    name: str
+    role: Role
+    executing_agency: str | None = None
+    allotted_amount: Decimal
+    allotted_unit: StepUnit = StepUnit.WORKING_HOURS
+
+
+class TemplateRecord(_Record):
+    channel: Channel | Literal[""] = ""
+    name: str = ""
+    steps: list[StepRecord]
+
+
+class OfferingRecord(_Record):
+    procedure: str
+    agency: str
+    receiving_agency: str | None = None
+    active: bool = True
+    notes: str = ""
+    channels: list[ChannelRecord] = Field(default_factory=list)
+    fees: list[FeeRecord] = Field(default_factory=list)
+    templates: list[TemplateRecord] = Field(default_factory=list)
+
+
+class OverrideRecord(_Record):
+    day: date
+    kind: OverrideKind
+    reason: str
+
+
+class CatalogDocument(_Record):
+    format: Literal["motcua-catalog/1"]
+    agencies: list[AgencyRecord] = Field(default_factory=list)
+    fields: list[FieldRecord] = Field(default_factory=list)
+    procedures: list[ProcedureRecord] = Field(default_factory=list)
+    offerings: list[OfferingRecord] = Field(default_factory=list)
+    calendar_overrides: list[OverrideRecord] = Field(default_factory=list)
+
+
+class CatalogLoadError(ValueError):
+    """A catalogue file cannot be loaded; ``problems`` name each record and field."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+@dataclass
+class LoadSummary:
+    """What a load did, per kind of record: created, updated, unchanged."""
+
+    counts: dict[str, Counter[str]] = field(default_factory=dict)
+
+    def add(self, kind: str, outcome: str) -> None:
+        self.counts.setdefault(kind, Counter())[outcome] += 1
+
+    def total(self, outcome: str) -> int:
+        return sum(counter[outcome] for counter in self.counts.values())
+
+
+# -------------------------------------------------------------------------------------------------
+# parsing
+
+
+def read_yaml(text: str) -> Any:
+    """Parse YAML with libyaml's safe loader when available (several times faster than pure Python)."""
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+def demo_catalog() -> Any:
+    """The demo catalogue shipped with the package (see scripts/convert_sample_catalog.py)."""
+    return read_yaml(
+        resources.files("motcua.catalog").joinpath("fixtures/demo_catalog.yaml").read_text(encoding="utf-8")
+    )
+
+
+def parse_document(data: Any) -> CatalogDocument:
+    """Validate the structure of a loaded JSON/YAML object; errors name the record and field."""
+    try:
+        return CatalogDocument.model_validate(data)
+    except SchemaError as exc:
+        problems = []
+        for error in exc.errors():
+            location = ".".join(str(part) for part in error["loc"])
+            problems.append(f"{location}: {error['msg']}")
+        raise CatalogLoadError(problems) from exc
+
+
+# -------------------------------------------------------------------------------------------------
+# dumping: the database's view of each record, in the same shape as the file
+
+
+def _decimal(value: Decimal | None) -> Decimal | None:
+    """A decimal without trailing zeros and without exponent (1.50 → 1.5, 10.00 → 10)."""
+    if value is None:
+        return None
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+
+
+def dump_agency(agency: Agency) -> dict[str, Any]:
+    return AgencyRecord(
+        identifier=agency.identifier,
+        identifier_is_placeholder=agency.identifier_is_placeholder,
+        name=agency.name,
+        level=agency.level,
+        kind=agency.kind,
+        parent=agency.parent.identifier if agency.parent_id else None,
+        valid_from=agency.valid_from,
+        valid_to=agency.valid_to,
+        successor=agency.successor.identifier if agency.successor_id else None,
+        admin_unit_code=agency.admin_unit_code,
+        address=agency.address,
+        notes=agency.notes,
+    ).model_dump(mode="json")
+
+
+def dump_field(catalog_field: CatalogField) -> dict[str, Any]:
+    return FieldRecord(code=catalog_field.code, name=catalog_field.name).model_dump(mode="json")
+
+
+def dump_procedure(procedure: Procedure) -> dict[str, Any]:
+    return ProcedureRecord(
+        code=procedure.code,
+        name=procedure.name,
+        field=procedure.field.code if procedure.field_id else None,
+        levels=sorted(level.level for level in procedure.levels.all()),
+        issuing_body=procedure.issuing_body,
+        decision_number=procedure.decision_number,
+        online_level=procedure.online_level,
+        status=procedure.status,
+        valid_from=procedure.valid_from,
+        valid_to=procedure.valid_to,
+        legal_basis=[LegalBasisRecord.model_validate(entry) for entry in procedure.legal_basis],
+        results=[ResultRecord.model_validate(entry) for entry in procedure.results],
+        notes=procedure.notes,
+        source_url=procedure.source_url,
+        documents=[
+            DocumentRecord(
+                name=d.name,
+                quantity=d.quantity,
+                form=d.form,
+                condition=d.condition,
+                document_type=d.document_type,
+                template_name=d.template_name,
+            )
+            for d in procedure.documents.all()
+        ],
+    ).model_dump(mode="json")
+
+
+def dump_offering(offering: Offering) -> dict[str, Any]:
+    return OfferingRecord(
+        procedure=offering.procedure.code,
+        agency=offering.agency.identifier,
+        receiving_agency=offering.receiving_agency.identifier if offering.receiving_agency_id else None,
+        active=offering.active,
+        notes=offering.notes,
+        channels=[
+            ChannelRecord(
+                channel=c.channel,
+                processing_amount=_decimal(c.processing_amount),
+                processing_unit=c.processing_unit,
+                processing_text=c.processing_text,
+            )
+            for c in sorted(offering.channels.all(), key=lambda c: c.channel)
+        ],
+        fees=[
+            FeeRecord(
+                kind=f.kind, name=f.name, amount_vnd=_decimal(f.amount_vnd), condition=f.condition, channel=f.channel
+            )
+            for f in sorted(offering.fees.all(), key=lambda f: f.pk)
+        ],
+        templates=[
+            TemplateRecord(
+                channel=t.channel,
+                name=t.name,
+                steps=[
+                    StepRecord(
+                        name=s.name,
+                        role=s.role,
+                        executing_agency=s.executing_agency.identifier if s.executing_agency_id else None,
+                        allotted_amount=_decimal(s.allotted_amount),
+                        allotted_unit=s.allotted_unit,
+                    )
+                    for s in sorted(t.steps.all(), key=lambda s: s.position)
+                ],
+            )
+            for t in sorted(offering.templates.all(), key=lambda t: t.channel)
+        ],
+    ).model_dump(mode="json")
+
+
+def dump_override(override: CalendarOverride) -> dict[str, Any]:
+    return OverrideRecord(day=override.day, kind=override.kind, reason=override.reason).model_dump(mode="json")
+
+
+def _normalised(record: _Record) -> dict[str, Any]:
+    """A record as the database would give it back (decimals normalised, order of sets fixed)."""
+    data = record.model_dump(mode="json")
+    if isinstance(record, ProcedureRecord):
+        data["levels"] = sorted(set(data["levels"]))
+    if isinstance(record, OfferingRecord):
+        for channel in data["channels"]:
+            channel["processing_amount"] = _json_decimal(channel["processing_amount"])
+        for fee in data["fees"]:
+            fee["amount_vnd"] = _json_decimal(fee["amount_vnd"])
+        for template in data["templates"]:
+            for step in template["steps"]:
+                step["allotted_amount"] = _json_decimal(step["allotted_amount"])
+        data["channels"].sort(key=lambda c: c["channel"])
+        data["templates"].sort(key=lambda t: t["channel"])
+    return data
+
+
+def _json_decimal(value: str | None) -> str | None:
+    if value is None:
+        return None
+    return str(_decimal(Decimal(value)))
+
+
+def _offering_queryset() -> models.QuerySet[Offering]:
+    return Offering.objects.select_related("procedure", "agency", "receiving_agency").prefetch_related(
+        "channels", "fees", "templates__steps__executing_agency"
+    )
+
+
+def _procedure_queryset() -> models.QuerySet[Procedure]:
+    return Procedure.objects.select_related("field").prefetch_related("levels", "documents")
+
+
+def dump_catalog(procedures: models.QuerySet[Procedure] | None = None) -> dict[str, Any]:
+    """The catalogue (or the procedures given and what they need) as a ``motcua-catalog/1`` object."""
+    if procedures is None:
+        procedure_list = list(_procedure_queryset().order_by("code"))
+        offerings = list(_offering_queryset().order_by("procedure__code", "agency__identifier"))
+        agencies = list(Agency.objects.select_related("parent", "successor").order_by("identifier"))
+        catalog_fields = list(CatalogField.objects.order_by("code"))
+        overrides = list(CalendarOverride.objects.order_by("day"))
+    else:
+        procedure_list = list(_procedure_queryset().filter(pk__in=procedures.values("pk")).order_by("code"))
+        offerings = list(
+            _offering_queryset().filter(procedure__in=procedure_list).order_by("procedure__code", "agency__identifier")
+        )
+        agencies = _agencies_needed(offerings)
+        catalog_fields = sorted({p.field for p in procedure_list if p.field_id}, key=lambda f: f.code)
+        overrides = []
+    return {
+        "format": FORMAT,
+        "agencies": [dump_agency(a) for a in agencies],
+        "fields": [dump_field(f) for f in catalog_fields],
+        "procedures": [dump_procedure(p) for p in procedure_list],
+        "offerings": [dump_offering(o) for o in offerings],
+        "calendar_overrides": [dump_override(o) for o in overrides],
+    }
+
+
+def _agencies_needed(offerings: list[Offering]) -> list[Agency]:
+    needed: dict[int, Agency] = {}
+    pending = []
+    for offering in offerings:
+        pending.extend(a for a in (offering.agency, offering.receiving_agency) if a is not None)
+        for template in offering.templates.all():
+            pending.extend(s.executing_agency for s in template.steps.all() if s.executing_agency is not None)
+    while pending:
+        agency = pending.pop()
+        if agency.pk in needed:
+            continue
+        needed[agency.pk] = agency
+        pending.extend(a for a in (agency.parent, agency.successor) if a is not None)
+    return sorted(needed.values(), key=lambda a: a.identifier)
+
+
+# -------------------------------------------------------------------------------------------------
+# loading
+
+_PROCEDURE_ATTRIBUTES = [
+    "name",
+    "issuing_body",
+    "decision_number",
+    "online_level",
+    "status",
+    "valid_from",
+    "valid_to",
+    "notes",
+    "source_url",
+]
+
+
+@dataclass
+class _OfferingChildren:
+    channels: list[OfferingChannel] = field(default_factory=list)
+    fees: list[Fee] = field(default_factory=list)
+    templates: list[tuple[ProcessTemplate, list[ProcessStep]]] = field(default_factory=list)
+
+
+class _Loader:
+    def __init__(self, document: CatalogDocument) -> None:
+        self.document = document
+        self.summary = LoadSummary()
+        self.problems: list[str] = []
+        self.agencies: dict[str, Agency] = {}
+        self.fields: dict[str, CatalogField] = {}
+        self.procedures: dict[str, Procedure] = {}
+
+    # helpers -------------------------------------------------------------------------------------
+
+    def _validate(self, instance: models.Model, where: str) -> bool:
+        """Field and model validation; foreign keys are skipped (they were resolved from the database
+        or from this file, and checking each one would cost a query)."""
+        foreign_keys = [f.name for f in instance._meta.fields if f.is_relation]
+        try:
+            instance.full_clean(exclude=foreign_keys, validate_unique=False, validate_constraints=False)
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                for message in messages:
+                    self.problems.append(f"{where}.{name}: {message}")
+            return False
+        return True
+
+    def _agency(self, identifier: str | None, where: str) -> Agency | None:
+        if identifier is None:
+            return None
+        agency = self.agencies.get(identifier) or Agency.objects.filter(identifier=identifier).first()
+        if agency is None:
+            self.problems.append(f"{where}: không có cơ quan mã “{identifier}”")
+            return None
+        self.agencies[identifier] = agency
+        return agency
+
+    # records -------------------------------------------------------------------------------------
+
+    def load_agencies(self) -> None:
+        records = self.document.agencies
+        existing = {
+            a.identifier: a
+            for a in Agency.objects.select_related("parent", "successor").filter(
+                identifier__in=[r.identifier for r in records]
+            )
+        }
+        # first pass: the agencies themselves; second pass: links between them (any order in the file)
+        for index, record in enumerate(records):
+            where = f"agencies[{index}]"
+            agency = existing.get(record.identifier)
+            if agency is not None and dump_agency(agency) == _normalised(record):
+                self.agencies[record.identifier] = agency
+                self.summary.add("agencies", "unchanged")
+                continue
+            outcome = "updated" if agency else "created"
+            agency = agency or Agency(identifier=record.identifier)
+            for name in (
+                "identifier_is_placeholder",
+                "name",
+                "level",
+                "kind",
+                "valid_from",
+                "valid_to",
+                "admin_unit_code",
+                "address",
+                "notes",
+            ):
+                setattr(agency, name, getattr(record, name))
+            agency.parent = None
+            agency.successor = None
+            if self._validate(agency, where):
+                agency.save()
+            self.agencies[record.identifier] = agency
+            self.summary.add("agencies", outcome)
+        for index, record in enumerate(records):
+            where = f"agencies[{index}]"
+            agency = self.agencies[record.identifier]
+            if agency.pk is None:
+                continue
+            parent = self._agency(record.parent, f"{where}.parent")
+            successor = self._agency(record.successor, f"{where}.successor")
+            if (agency.parent_id, agency.successor_id) != (parent and parent.pk, successor and successor.pk):
+                agency.parent, agency.successor = parent, successor
+                if self._validate(agency, where):
+                    agency.save(update_fields=["parent", "successor"])
+
+    def load_fields(self) -> None:
+        for index, record in enumerate(self.document.fields):
+            where = f"fields[{index}]"
+            item = CatalogField.objects.filter(code=record.code).first()
+            if item is not None and item.name == record.name:
+                self.summary.add("fields", "unchanged")
+            else:
+                outcome = "updated" if item else "created"
+                item = item or CatalogField(code=record.code)
+                item.name = record.name
+                if self._validate(item, where):
+                    item.save()
+                self.summary.add("fields", outcome)
+            self.fields[record.code] = item
+
+    def load_procedures(self) -> None:
+        """Compare every record with the database, then write the changed ones in bulk."""
+        records = self.document.procedures
+        existing = {p.code: p for p in _procedure_queryset().filter(code__in=[r.code for r in records])}
+        changed: list[tuple[Procedure, ProcedureRecord]] = []
+        for index, record in enumerate(records):
+            where = f"procedures[{index}]"
+            procedure = existing.get(record.code)
+            if procedure is not None and dump_procedure(procedure) == _normalised(record):
+                self.procedures[record.code] = procedure
+                self.summary.add("procedures", "unchanged")
+                continue
+            self.summary.add("procedures", "updated" if procedure else "created")
+            procedure = procedure or Procedure(code=record.code)
+            procedure.field = None
+            if record.field is not None:
+                procedure.field = self.fields.get(record.field) or self._field(record.field)
+                if procedure.field is None:
+                    self.problems.append(f"{where}.field: không có lĩnh vực mã “{record.field}”")
+            for name in _PROCEDURE_ATTRIBUTES:
+                setattr(procedure, name, getattr(record, name))
+            procedure.legal_basis = [entry.model_dump() for entry in record.legal_basis]
+            procedure.results = [entry.model_dump() for entry in record.results]
+            self._validate(procedure, where)
+            for position, doc in enumerate(record.documents, start=1):
+                self._validate(
+                    RequiredDocument(position=position, **doc.model_dump()), f"{where}.documents[{position - 1}]"
+                )
+            self.procedures[record.code] = procedure
+            changed.append((procedure, record))
+        if self.problems or not changed:
+            return
+        now = timezone.now()
+        for procedure, _record in changed:
+            procedure.search_text = procedure.build_search_text()
+            procedure.updated_at = now
+        Procedure.objects.bulk_create([p for p, _ in changed if p.pk is None])
+        Procedure.objects.bulk_update(
+            [p for p, _ in changed],
+            ["field", *_PROCEDURE_ATTRIBUTES, "legal_basis", "results", "search_text", "updated_at"],
+        )
+        ids = [p.pk for p, _ in changed]
+        ProcedureLevel.objects.filter(procedure_id__in=ids).delete()
+        RequiredDocument.objects.filter(procedure_id__in=ids).delete()
+        ProcedureLevel.objects.bulk_create(
+            ProcedureLevel(procedure=p, level=level) for p, record in changed for level in sorted(set(record.levels))
+        )
+        RequiredDocument.objects.bulk_create(
+            RequiredDocument(procedure=p, position=position, **doc.model_dump())
+            for p, record in changed
+            for position, doc in enumerate(record.documents, start=1)
+        )
+
+    def _field(self, code: str) -> CatalogField | None:
+        found = CatalogField.objects.filter(code=code).first()
+        if found is not None:
+            self.fields[code] = found
+        return found
+
+    def load_offerings(self) -> None:
+        """Compare every record with the database, validate, then write the changed ones in bulk."""
+        records = self.document.offerings
+        existing = {
+            (o.procedure.code, o.agency.identifier): o
+            for o in _offering_queryset().filter(procedure__code__in={r.procedure for r in records})
+        }
+        changed: list[tuple[Offering, _OfferingChildren]] = []
+        for index, record in enumerate(records):
+            where = f"offerings[{index}]"
+            procedure = self.procedures.get(record.procedure) or Procedure.objects.filter(code=record.procedure).first()
+            agency = self._agency(record.agency, f"{where}.agency")
+            if procedure is None:
+                self.problems.append(f"{where}.procedure: không có thủ tục mã “{record.procedure}”")
+            if procedure is None or agency is None:
+                continue
+            offering = existing.get((record.procedure, record.agency))
+            if offering is not None and dump_offering(offering) == _normalised(record):
+                self.summary.add("offerings", "unchanged")
+                continue
+            self.summary.add("offerings", "updated" if offering else "created")
+            offering = offering or Offering(procedure=procedure, agency=agency)
+            offering.receiving_agency = self._agency(record.receiving_agency, f"{where}.receiving_agency")
+            offering.active = record.active
+            offering.notes = record.notes
+            self._validate(offering, where)
+            changed.append((offering, self._children(record, where)))
+        if self.problems or not changed:
+            return
+        Offering.objects.bulk_create([o for o, _ in changed if o.pk is None])
+        Offering.objects.bulk_update([o for o, _ in changed], ["receiving_agency", "active", "notes"])
+        ids = [o.pk for o, _ in changed]
+        for model in (OfferingChannel, Fee, ProcessTemplate):
+            model.objects.filter(offering_id__in=ids).delete()
+        for offering, children in changed:
+            for child in (*children.channels, *children.fees, *(t for t, _ in children.templates)):
+                child.offering = offering
+        OfferingChannel.objects.bulk_create(c for _, children in changed for c in children.channels)
+        Fee.objects.bulk_create(f for _, children in changed for f in children.fees)
+        templates = [(t, steps) for _, children in changed for t, steps in children.templates]
+        ProcessTemplate.objects.bulk_create(t for t, _ in templates)
+        for template, steps in templates:
+            for step in steps:
+                step.template = template
+        ProcessStep.objects.bulk_create(step for _, steps in templates for step in steps)
+
+    def _children(self, record: OfferingRecord, where: str) -> _OfferingChildren:
+        """Channels, fees and templates of an offering record, validated but not yet saved."""
+        children = _OfferingChildren()
+        for i, data in enumerate(record.channels):
+            row = OfferingChannel(**data.model_dump())
+            self._validate(row, f"{where}.channels[{i}]")
+            children.channels.append(row)
+        for i, data in enumerate(record.fees):
+            fee = Fee(**data.model_dump())
+            self._validate(fee, f"{where}.fees[{i}]")
+            children.fees.append(fee)
+        for i, data in enumerate(record.templates):
+            template_where = f"{where}.templates[{i}]"
+            steps, valid = [], True
+            for position, step_data in enumerate(data.steps, start=1):
+                step_where = f"{template_where}.steps[{position - 1}]"
+                step = ProcessStep(
+                    position=position,
+                    name=step_data.name,
+                    role=step_data.role,
+                    executing_agency=self._agency(step_data.executing_agency, step_where),
+                    allotted_amount=step_data.allotted_amount,
+                    allotted_unit=step_data.allotted_unit,
+                )
+                valid = self._validate(step, step_where) and valid
+                steps.append(step)
+            if not valid:
+                continue
+            try:
+                check_template(children.channels, data.channel, [step.duration for step in steps])
+            except ValidationError as error:
+                self.problems.extend(f"{template_where}: {message}" for message in error.messages)
+                continue
+            children.templates.append((ProcessTemplate(channel=data.channel, name=data.name), steps))
+        return children
+
+    def load_overrides(self) -> None:
+        for index, record in enumerate(self.document.calendar_overrides):
+            override = CalendarOverride.objects.filter(day=record.day).first()
+            if override is not None and dump_override(override) == _normalised(record):
+                self.summary.add("calendar_overrides", "unchanged")
+                continue
+            outcome = "updated" if override else "created"
+            override = override or CalendarOverride(day=record.day)
+            override.kind, override.reason = record.kind, record.reason
+            if self._validate(override, f"calendar_overrides[{index}]"):
+                override.save()
+            self.summary.add("calendar_overrides", outcome)
+
+
+def load_catalog(data: Any) -> LoadSummary:
+    """Load a ``motcua-catalog/1`` object in one transaction; raise :class:`CatalogLoadError` on any problem."""
+    document = parse_document(data)
+    with transaction.atomic():
+        loader = _Loader(document)
+        loader.load_agencies()
+        loader.load_fields()
+        loader.load_procedures()
+        loader.load_offerings()
+        loader.load_overrides()
+        if loader.problems:
+            raise CatalogLoadError(loader.problems)  # leaving the block this way rolls everything back
+    return loader.summary

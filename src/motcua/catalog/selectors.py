@@ -1,0 +1,67 @@
+"""Reads of the catalogue."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+
+from motcua.catalog.models import (
+    Offering,
+    OfferingChannel,
+    Procedure,
+    ProcedureStatus,
+    ProcessStep,
+    ProcessTemplate,
+)
+from motcua.rules.text import search_terms
+
+
+def filter_by_text(queryset: QuerySet[Procedure], query: str) -> QuerySet[Procedure]:
+    """Accent- and case-insensitive search: every folded word of the query must occur."""
+    for term in search_terms(query):
+        queryset = queryset.filter(search_text__contains=term)
+    return queryset
+
+
+def search_procedures(
+    *,
+    query: str = "",
+    level: str = "",
+    field: str = "",
+    agency: str = "",
+    include_drafts: bool = False,
+) -> QuerySet[Procedure]:
+    """Published procedures matching the filters (``field`` is a field code, ``agency`` an e-ID)."""
+    procedures = Procedure.objects.select_related("field").prefetch_related("levels")
+    if not include_drafts:
+        procedures = procedures.filter(status=ProcedureStatus.PUBLISHED)
+    if query:
+        procedures = filter_by_text(procedures, query)
+    if level:
+        procedures = procedures.filter(levels__level=level)
+    if field:
+        procedures = procedures.filter(field__code=field)
+    if agency:
+        procedures = procedures.filter(offerings__agency__identifier=agency, offerings__active=True)
+    return procedures.order_by("code")
+
+
+def procedure_detail(code: str, *, include_drafts: bool = False) -> Procedure | None:
+    """One procedure with everything the catalogue knows about it, in a fixed number of queries."""
+    steps = ProcessStep.objects.select_related("executing_agency").order_by("position")
+    templates = ProcessTemplate.objects.prefetch_related(Prefetch("steps", queryset=steps)).order_by("channel")
+    offerings = (
+        Offering.objects.filter(active=True)
+        .select_related("agency", "receiving_agency")
+        .prefetch_related(
+            Prefetch("channels", queryset=OfferingChannel.objects.order_by("channel")),
+            "fees",
+            Prefetch("templates", queryset=templates),
+        )
+        .order_by("agency__name")
+    )
+    procedures = Procedure.objects.select_related("field").prefetch_related(
+        "levels", "documents", Prefetch("offerings", queryset=offerings)
+    )
+    if not include_drafts:
+        procedures = procedures.filter(status=ProcedureStatus.PUBLISHED)
+    return procedures.filter(code=code).first()

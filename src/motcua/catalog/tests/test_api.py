@@ -1,0 +1,83 @@
+from typing import Any
+
+import pytest
+from django.test import Client
+
+pytestmark = pytest.mark.usefixtures("demo_catalog")
+
+
+def codes(response: Any) -> list[str]:
+    assert response.status_code == 200, response.content
+    return [item["code"] for item in response.json()["items"]]
+
+
+@pytest.mark.parametrize(
+    "query", ["dang ky khai sinh", "ĐĂNG KÝ KHAI SINH", "Đăng ký khai sinh", "  dang   KY khai sinh "]
+)
+def test_search_ignores_diacritics_and_case(client: Client, query: str) -> None:
+    found = codes(client.get("/api/v1/procedures", {"q": query, "limit": 100}))
+    assert "1.001193" in found  # Thủ tục đăng ký khai sinh
+    assert "1.000894" not in found  # đăng ký kết hôn
+
+
+def test_search_by_code(client: Client) -> None:
+    assert codes(client.get("/api/v1/procedures", {"q": "1.001193"})) == ["1.001193"]
+
+
+def test_filters(client: Client) -> None:
+    commune = codes(client.get("/api/v1/procedures", {"level": "commune", "limit": 100}))
+    province = codes(client.get("/api/v1/procedures", {"level": "province", "limit": 100}))
+    district = codes(client.get("/api/v1/procedures", {"level": "district", "limit": 100}))
+    assert (len(commune), len(province), len(district)) == (19, 12, 7)
+    assert set(commune).isdisjoint(province)
+    civil_status = codes(client.get("/api/v1/procedures", {"field": "ho-tich", "level": "district", "limit": 100}))
+    assert civil_status
+    assert set(civil_status) <= set(district)
+    # Sở Tài chính resolves T03–T06 in the demo
+    finance = codes(client.get("/api/v1/procedures", {"agency": "999.00.04.H55", "limit": 100}))
+    assert sorted(finance) == ["1.009645", "1.009664", "2.001583", "2.001610"]
+
+
+def test_pagination(client: Client) -> None:
+    page = client.get("/api/v1/procedures", {"limit": 5, "offset": 5}).json()
+    assert page["count"] == 38
+    assert len(page["items"]) == 5
+
+
+def test_bad_filter_names_the_field(client: Client) -> None:
+    response = client.get("/api/v1/procedures", {"level": "planet"})
+    assert response.status_code == 422
+    assert [error["field"] for error in response.json()["errors"]] == ["level"]
+
+
+def test_detail_has_everything_the_catalogue_knows(client: Client, django_assert_max_num_queries: Any) -> None:
+    with django_assert_max_num_queries(12):
+        response = client.get("/api/v1/procedures/1.001193")
+    assert response.status_code == 200
+    data = response.json()
+    assert data["name"] == "Thủ tục đăng ký khai sinh"
+    assert data["field"] == {"code": "ho-tich", "name": "Hộ tịch"}
+    assert data["levels"] == ["commune"]
+    assert {"number": "123/2015/NĐ-CP", "title": ""} in data["legal_basis"]
+    assert data["results"] == [{"code": "KQ.G15.000031", "name": "Giấy khai sinh (bản chính)"}]
+    assert len(data["documents"]) == 7
+    assert {d["form"] for d in data["documents"]} == {"original", "present_only"}
+    offering = data["offerings"][0]
+    assert {c["channel"] for c in offering["channels"]} == {"counter", "online", "postal"}
+    assert {c["processing_unit"] for c in offering["channels"]} == {"same_day"}
+    assert [s["role"] for s in offering["templates"][0]["steps"]] == ["counter", "specialist", "leader", "counter"]
+    assert len(data["offerings"]) == 5  # the five communes of the demo
+
+
+def test_unknown_code_is_404_with_a_message(client: Client) -> None:
+    response = client.get("/api/v1/procedures/9.999999")
+    assert response.status_code == 404
+    assert "9.999999" in response.json()["detail"]
+
+
+def test_drafts_are_not_published(client: Client) -> None:
+    from motcua.catalog.models import Procedure
+
+    Procedure.objects.filter(code="1.001193").update(status="draft")
+    assert client.get("/api/v1/procedures/1.001193").status_code == 404
+    assert "1.001193" not in codes(client.get("/api/v1/procedures", {"q": "khai sinh", "limit": 100}))

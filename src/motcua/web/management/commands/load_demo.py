@@ -1,0 +1,96 @@
+"""``motcua load_demo``: the demo catalogue and one user per role. Running it twice is harmless."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import Permission
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from motcua.accounts.models import Membership, Role, User
+from motcua.catalog.interchange import CatalogLoadError, demo_catalog, load_catalog
+from motcua.catalog.models import Agency
+
+DEFAULT_PASSWORD = "motcua-demo"
+
+#: (username, full name, [(agency name, role)]) — agencies by name in the demo catalogue.
+DEMO_USERS = [
+    (
+        "motcua-mc-xa",
+        "Nguyễn Thị Lan (một cửa phường)",
+        [("UBND phường Phan Đình Phùng (tỉnh Thái Nguyên)", Role.COUNTER)],
+    ),
+    (
+        "motcua-cv-xa",
+        "Trần Văn Minh (công chức tư pháp - hộ tịch)",
+        [("UBND phường Phan Đình Phùng (tỉnh Thái Nguyên)", Role.SPECIALIST)],
+    ),
+    (
+        "motcua-ld-xa",
+        "Lê Văn Hùng (Chủ tịch UBND phường)",
+        [("UBND phường Phan Đình Phùng (tỉnh Thái Nguyên)", Role.LEADER)],
+    ),
+    (
+        "motcua-mc-tinh",
+        "Phạm Thu Hà (Trung tâm PVHCC tỉnh)",
+        [("Trung tâm Phục vụ hành chính công tỉnh Thái Nguyên", Role.COUNTER)],
+    ),
+    ("motcua-cv-so", "Hoàng Đức Anh (chuyên viên Sở Tài chính)", [("Sở Tài chính tỉnh Thái Nguyên", Role.SPECIALIST)]),
+    ("motcua-ld-so", "Vũ Thị Mai (lãnh đạo Sở Tài chính)", [("Sở Tài chính tỉnh Thái Nguyên", Role.LEADER)]),
+    ("motcua-cchc", "Đỗ Quang Huy (cải cách hành chính)", [("Văn phòng UBND tỉnh Thái Nguyên", Role.REFORM)]),
+    ("motcua-giamsat", "Bùi Thanh Tâm (theo dõi, giám sát)", [("Văn phòng UBND tỉnh Thái Nguyên", Role.MONITOR)]),
+    ("congdan", "Nguyễn Văn An (công dân)", []),
+]
+
+
+class Command(BaseCommand):
+    help = "Nạp dữ liệu mẫu: danh mục thủ tục của tỉnh Thái Nguyên và người dùng mẫu cho từng vai trò."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--force", action="store_true", help="Cho phép chạy khi MOTCUA_DEBUG tắt.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError("Dữ liệu mẫu chỉ dùng cho bản demo (MOTCUA_DEBUG=1); dùng --force nếu thật sự cần.")
+        try:
+            summary = load_catalog(demo_catalog())
+        except CatalogLoadError as error:
+            raise CommandError("Dữ liệu mẫu không hợp lệ:\n" + "\n".join(error.problems)) from error
+        self.stdout.write(
+            f"Danh mục mẫu: tạo mới {summary.total('created')}, cập nhật {summary.total('updated')}, "
+            f"không đổi {summary.total('unchanged')}."
+        )
+        password = os.environ.get("MOTCUA_DEMO_PASSWORD", DEFAULT_PASSWORD)
+        created = self._users(password)
+        self.stdout.write(f"Người dùng mẫu: tạo mới {created} (mật khẩu: {password}).")
+
+    @transaction.atomic
+    def _users(self, password: str) -> int:
+        created = 0
+        admin, made = User.objects.get_or_create(
+            username="admin", defaults={"full_name": "Quản trị hệ thống", "is_staff": True, "is_superuser": True}
+        )
+        if made:
+            admin.set_password(password)
+            admin.save()
+            created += 1
+        for username, full_name, memberships in DEMO_USERS:
+            catalogue_editor = any(role == Role.REFORM for _, role in memberships)
+            user, made = User.objects.get_or_create(
+                username=username, defaults={"full_name": full_name, "is_staff": catalogue_editor}
+            )
+            if made:
+                user.set_password(password)
+                user.save()
+                if catalogue_editor:  # reform officers keep the catalogue and the calendar in the admin
+                    user.user_permissions.set(
+                        Permission.objects.filter(content_type__app_label__in=["catalog", "calendars"])
+                    )
+                created += 1
+            for agency_name, role in memberships:
+                agency = Agency.objects.get(name=agency_name)
+                Membership.objects.get_or_create(user=user, agency=agency, role=role)
+        return created

@@ -1,0 +1,50 @@
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from motcua.accounts.models import Membership, User
+from motcua.catalog.models import Procedure
+
+
+@pytest.mark.django_db
+def test_home_links_to_the_catalogue_admin_and_api_docs(client: Client) -> None:
+    page = client.get("/").content.decode()
+    assert 'lang="vi"' in page
+    for link in ('href="/procedures/"', 'href="/admin/"', 'href="/api/v1/docs"'):
+        assert link in page
+    assert client.get("/api/v1/docs").status_code == 200
+    assert client.get("/api/v1/openapi.json").status_code == 200
+
+
+@pytest.mark.usefixtures("demo_catalog")
+def test_procedure_list_searches_without_diacritics(client: Client) -> None:
+    page = client.get("/procedures/", {"q": "dang ky khai sinh"}).content.decode()
+    assert "Thủ tục đăng ký khai sinh" in page
+    assert "Thủ tục đăng ký kết hôn" not in page
+    district = client.get("/procedures/", {"level": "district"}).content.decode()
+    assert "7 thủ tục" in district
+
+
+@pytest.mark.usefixtures("demo_catalog")
+def test_procedure_page(client: Client) -> None:
+    page = client.get("/procedures/1.001193/").content.decode()
+    assert "Giấy chứng sinh" in page
+    assert "UBND phường Phan Đình Phùng" in page
+    assert "trong ngày" in page
+    missing = client.get("/procedures/9.999999/")
+    assert missing.status_code == 404
+
+
+@pytest.mark.django_db
+def test_load_demo_twice_is_harmless() -> None:
+    out = StringIO()
+    call_command("load_demo", force=True, stdout=out)  # tests run with DEBUG off
+    call_command("load_demo", force=True, stdout=out)
+    assert "tạo mới 0, cập nhật 0, không đổi" in out.getvalue().splitlines()[2]
+    assert Procedure.objects.count() == 38
+    assert User.objects.filter(username="admin", is_superuser=True).exists()
+    roles = set(Membership.objects.values_list("role", flat=True))
+    assert roles == {"counter", "specialist", "leader", "reform", "monitor"}
+    assert User.objects.filter(username="congdan", memberships__isnull=True).exists()
