@@ -1,9 +1,47 @@
-"""Test-wide settings: hypothesis profiles (no wall-clock deadlines: tests never assert durations)."""
+"""Test-wide settings and fixtures.
 
+Hypothesis runs without wall-clock deadlines: tests never assert durations (benchmarks do, in bench/).
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
 import os
+from collections.abc import Callable
+from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, settings
+
+from motcua.catalog.interchange import demo_catalog as read_demo_catalog
+from motcua.catalog.interchange import load_catalog
 
 settings.register_profile("default", deadline=None, max_examples=200, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("quick", deadline=None, max_examples=30)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+@functools.cache
+def _demo_catalog() -> Any:
+    return read_demo_catalog()
+
+
+@pytest.fixture
+def demo_catalog_data() -> Callable[[], dict[str, Any]]:
+    """A factory of fresh copies of the demo catalogue (parsed once per test session)."""
+    return lambda: copy.deepcopy(_demo_catalog())
+
+
+@pytest.fixture
+def demo_catalog(db: None) -> dict[str, Any]:
+    """The demo catalogue (38 real procedures of Thái Nguyên's sample), loaded."""
+    data = copy.deepcopy(_demo_catalog())
+    load_catalog(data)
+    return data
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    """Tests create users; a deliberately slow hasher would only slow them down."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -76,6 +77,7 @@ class ProcedureAdmin(admin.ModelAdmin):
     search_fields = ("code", "name", "search_text")
     autocomplete_fields = ["field"]
     inlines = [ProcedureLevelInline, RequiredDocumentInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # noqa: RUF012
     fieldsets = (
         (None, {"fields": ("code", "name", "field", "issuing_body", "decision_number")}),
         (_("Công bố và hiệu lực"), {"fields": ("status", "online_level", ("valid_from", "valid_to"))}),

@@ -1,6 +1,7 @@
 """The catalogue's own format: idempotent loads, faithful round trips, nothing half-written."""
 
 import copy
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -8,11 +9,10 @@ import pytest
 from motcua.catalog.interchange import CatalogLoadError, dump_catalog, load_catalog
 from motcua.catalog.models import Agency, Offering, Procedure, ProcessTemplate
 from motcua.catalog.models import Procedure as ProcedureModel
-from motcua.conftest import demo_catalog_data
 
 
 @pytest.mark.django_db
-def test_demo_catalogue_loads_with_its_counts() -> None:
+def test_demo_catalogue_loads_with_its_counts(demo_catalog_data: Callable[[], dict[str, Any]]) -> None:
     summary = load_catalog(demo_catalog_data())
     assert summary.counts["agencies"]["created"] == 34
     assert summary.counts["procedures"]["created"] == 38
@@ -21,7 +21,7 @@ def test_demo_catalogue_loads_with_its_counts() -> None:
 
 
 @pytest.mark.django_db
-def test_loading_twice_changes_nothing() -> None:
+def test_loading_twice_changes_nothing(demo_catalog_data: Callable[[], dict[str, Any]]) -> None:
     load_catalog(demo_catalog_data())
     first = dump_catalog()
     summary = load_catalog(demo_catalog_data())
@@ -52,7 +52,7 @@ def test_an_edit_is_an_update(demo_catalog: dict[str, Any]) -> None:
 
 
 @pytest.mark.django_db
-def test_a_bad_record_names_itself_and_nothing_is_written() -> None:
+def test_a_bad_record_names_itself_and_nothing_is_written(demo_catalog_data: Callable[[], dict[str, Any]]) -> None:
     data = demo_catalog_data()
     data["procedures"][3]["code"] = "not-a-code"
     with pytest.raises(CatalogLoadError) as caught:
@@ -72,7 +72,7 @@ def test_structure_errors_name_the_field() -> None:
 
 
 @pytest.mark.django_db
-def test_a_template_that_does_not_add_up_is_refused() -> None:
+def test_a_template_that_does_not_add_up_is_refused(demo_catalog_data: Callable[[], dict[str, Any]]) -> None:
     data = demo_catalog_data()
     index = next(i for i, o in enumerate(data["offerings"]) if o["templates"])
     data["offerings"][index]["templates"][0]["steps"][0]["allotted_amount"] = 99
@@ -83,7 +83,7 @@ def test_a_template_that_does_not_add_up_is_refused() -> None:
 
 
 @pytest.mark.django_db
-def test_invalid_agency_identifier_is_refused() -> None:
+def test_invalid_agency_identifier_is_refused(demo_catalog_data: Callable[[], dict[str, Any]]) -> None:
     data = demo_catalog_data()
     data["agencies"][0]["identifier"] = "H55.242"
     with pytest.raises(CatalogLoadError) as caught:
