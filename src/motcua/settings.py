@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "motcua.calendars",
     "motcua.catalog",
     "motcua.dossiers",
+    "motcua.documents",
+    "motcua.metrics",
     "motcua.web",
 ]
 
@@ -134,6 +136,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Largest accepted scan or result document (checked by content type as well: PDF, JPEG, PNG).
+MOTCUA_MAX_UPLOAD_BYTES = int(os.environ.get("MOTCUA_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # --- Security -------------------------------------------------------------------------------------
@@ -166,6 +170,9 @@ MOTCUA_SAME_DAY_CUTOFF = "15:00"
 MOTCUA_CALENDAR_DAYS_MOVE_TO_WORKING_DAY = True
 # How long a process keeps its cached calendar before checking the database for new overrides.
 MOTCUA_CALENDAR_CACHE_SECONDS = 60
+# Working seconds before the due moment by which an apology must be issued (RULES.md §3 recalls one
+# working day [R]; 0 = any time before the due moment).
+MOTCUA_APOLOGY_MARGIN_SECONDS = 0
 
 LOGGING = {
     "version": 1,

@@ -4,8 +4,9 @@
   09/2025/QĐ-TTg (RULES.md §1). The pre-2025 form ``000.00.00.H55`` is verified [V]; the post-2025
   layout ``MX1X2.Y1Y2Y3.Z1Z2`` is recalled [R], so identifiers are validated loosely: groups of
   upper-case letters and digits separated by dots, not a hard-coded list.
-- National procedure codes ``1.001193`` (digit, dot, six digits), optionally localised with a suffix
-  such as ``.000.00.00.H55`` [V]. A province may hold procedures not yet given a national code; they
+- National procedure codes ``1.001193`` (digit, dot, six digits — the portal also publishes codes
+  starting with 5 and 6, e.g. ``6.006597`` of the Ministry of Construction), optionally localised with
+  a suffix such as ``.000.00.00.H55`` [V]. A province may hold procedures not yet given a national code; they
   carry a provisional local code ``H55-X13`` (province suffix, hyphen, local reference) that can never
   be mistaken for a national one.
 - Dossier code ``{agency e-ID}-{yyMMdd}-{NNNN}``: receiving agency, receipt date, a sequence per agency
@@ -25,8 +26,8 @@ AGENCY_IDENTIFIER_RE = re.compile(r"^[0-9A-Z]{1,6}(?:\.[0-9A-Z]{1,6}){2,5}$")
 #: The verified pre-2025 form: ``000.00.00.H55`` (province H + 2 digits, ministry G + 2 digits).
 LEGACY_AGENCY_IDENTIFIER_RE = re.compile(r"^\d{3}\.\d{2}\.\d{2}\.[GH]\d{2}$")
 
-NATIONAL_PROCEDURE_CODE_RE = re.compile(r"^[1-3]\.\d{6}$")
-LOCALISED_PROCEDURE_CODE_RE = re.compile(r"^(?P<national>[1-3]\.\d{6})(?P<suffix>(?:\.[0-9A-Z]{1,6}){4})$")
+NATIONAL_PROCEDURE_CODE_RE = re.compile(r"^\d\.\d{6}$")
+LOCALISED_PROCEDURE_CODE_RE = re.compile(r"^(?P<national>\d\.\d{6})(?P<suffix>(?:\.[0-9A-Z]{1,6}){4})$")
 PROVISIONAL_PROCEDURE_CODE_RE = re.compile(r"^[GH]\d{2}-[0-9A-Z]{1,12}$")
 
 DOSSIER_SEQUENCE_MIN_DIGITS = 4

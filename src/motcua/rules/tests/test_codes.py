@@ -40,7 +40,8 @@ def test_procedure_codes() -> None:
     assert national_part("2.000815.000.00.00.H55") == "2.000815"
     assert national_part("1.001193") == "1.001193"
     assert is_valid_procedure_code("H55-X13")
-    for bad in ["1.00119", "4.001193", "1001193", "KQ.G15.000031", "TN-X13"]:
+    assert is_national_procedure_code("6.006597")  # Ministry of Construction
+    for bad in ["1.00119", "A.001193", "1001193", "KQ.G15.000031", "TN-X13", "1.0011934"]:
         assert not is_valid_procedure_code(bad)
 
 

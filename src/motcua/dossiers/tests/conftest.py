@@ -1,0 +1,52 @@
+"""Officers and offerings of the demo catalogue, ready for dossier tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from motcua.accounts.models import Membership, User
+from motcua.catalog.models import Agency, Offering
+from motcua.dossiers.services import Applicant, ChecklistItem, Intake
+
+COMMUNE = "UBND phường Phan Đình Phùng (tỉnh Thái Nguyên)"
+OTHER_COMMUNE = "UBND phường Quyết Thắng"
+
+
+def officer(username: str, agency: Agency, *roles: str) -> User:
+    user = User.objects.create_user(username, password="x", full_name=username)
+    for role in roles:
+        Membership.objects.create(user=user, agency=agency, role=role)
+    return user
+
+
+@pytest.fixture
+def commune(demo_catalog: Any) -> Agency:
+    return Agency.objects.get(name=COMMUNE)
+
+
+@pytest.fixture
+def other_commune(demo_catalog: Any) -> Agency:
+    return Agency.objects.get(name=OTHER_COMMUNE)
+
+
+@pytest.fixture
+def staff(commune: Agency) -> dict[str, User]:
+    return {
+        "counter": officer("counter", commune, "counter"),
+        "specialist": officer("specialist", commune, "specialist"),
+        "leader": officer("leader", commune, "leader"),
+    }
+
+
+def offering_of(code: str, agency: Agency) -> Offering:
+    return Offering.objects.get(procedure__code=code, agency=agency)
+
+
+def counter_intake(offering: Offering, **applicant: str) -> Intake:
+    """A complete counter intake: every unconditional document received as listed."""
+    documents = offering.procedure.documents.all()
+    checklist = [ChecklistItem(d.pk, d.form) for d in documents if not d.condition]
+    person = {"type": "citizen", "name": "Nguyễn Văn An", "id_number": "019099012345"} | applicant
+    return Intake(offering=offering, channel="counter", applicant=Applicant(**person), checklist=checklist)
