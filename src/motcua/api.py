@@ -13,6 +13,8 @@ from ninja.renderers import JSONRenderer
 
 from motcua.calendars.api import router as calendar_router
 from motcua.catalog.api import router as catalog_router
+from motcua.dossiers.api import router as dossier_router
+from motcua.dossiers.services import DossierError
 
 
 class UnicodeJSONRenderer(JSONRenderer):
@@ -30,6 +32,7 @@ api = NinjaAPI(
 )
 api.add_router("", catalog_router)
 api.add_router("", calendar_router)
+api.add_router("", dossier_router)
 
 
 #: Vietnamese wording of the validation errors people meet most; others keep pydantic's message.
@@ -74,3 +77,9 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
         {"detail": f"Dữ liệu không hợp lệ: {fields}.", "errors": errors},
         status=422,
     )
+
+
+@api.exception_handler(DossierError)
+def dossier_error(request: HttpRequest, exc: DossierError) -> HttpResponse:
+    """409 for an action the rules refuse now, 403 for one the caller may not do, 422 for bad input."""
+    return api.create_response(request, {"detail": exc.message, "field": exc.field}, status=exc.status_code)

@@ -315,7 +315,7 @@ def allocate_dossier_code(agency: Agency, received_at: datetime) -> str:
 # actors
 
 
-def _actors(user: User, dossier: Dossier | None) -> list[Actor]:
+def actor_capacities(user: User, dossier: Dossier | None) -> list[Actor]:
     """Every capacity in which ``user`` could act on ``dossier``."""
     officer_roles = {Role.COUNTER.value, Role.SPECIALIST.value, Role.LEADER.value}
     actors = [Actor(Role(m.role), m.agency_id) for m in user.memberships.all() if m.role in officer_roles]
@@ -335,7 +335,7 @@ def _decide(
 ) -> tuple[Actor, DossierState]:
     """The first capacity of ``user`` in which the reducer accepts the action, and the new state."""
     refusal: Refused | None = None
-    for actor in _actors(user, dossier):
+    for actor in actor_capacities(user, dossier):
         try:
             return actor, lifecycle.apply(state, plan, Action(kind, at, actor, payload))
         except Refused as refused:
@@ -611,3 +611,26 @@ def _check_result_documents(dossier: Dossier, ids: Sequence[int]) -> None:
     found = set(dossier.documents.filter(pk__in=ids).values_list("pk", flat=True))
     if found != set(ids):
         raise InvalidInput(_("Tệp kết quả không thuộc hồ sơ này."), field="documents")
+
+
+def attach_document(dossier: Dossier, upload: UploadedFile, *, kind: str, user: User) -> DossierDocument:
+    """Store a file for a later action (a signed result, a supplement) on a dossier the user works on.
+
+    The file is inert until an action names it (``record_result``'s ``documents``); only someone who
+    can act on the dossier now — at its desk, its current step or as its applicant — may add one.
+    """
+    agencies = {dossier.receiving_agency_id, dossier.current_agency_id, dossier.resolving_agency_id}
+    capacities = actor_capacities(user, dossier)
+    if not any(a.role is Role.APPLICANT or a.agency_id in agencies for a in capacities):
+        raise NotPermitted(_("Bạn không xử lý hồ sơ này."))
+    if kind not in {DocumentKind.RESULT, DocumentKind.SUPPLEMENT}:
+        raise InvalidInput(_("Loại tệp không hợp lệ."), field="kind")
+    _precheck_files({0: [upload]})
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            (document_id,) = _store_files(dossier, {0: [upload]}, {}, kind, user, timezone.now(), stored)
+    except BaseException:
+        discard(stored)
+        raise
+    return DossierDocument.objects.get(pk=document_id)

@@ -329,12 +329,34 @@ def allowed_actions(state: DossierState) -> list[ActionType]:
 
 
 def may_act(state: DossierState, plan: Plan, action: ActionType, actor: Actor) -> bool:
-    """Whether ``actor`` may perform ``action`` now (status, role, agency and step checks)."""
+    """Whether ``actor`` may perform ``action`` now: the table (status, role, agency, step) and the
+    preconditions that do not depend on what the actor will write (reasons, documents, dates)."""
     try:
         _check(state, plan, Action(action, state.received_at or datetime.max, actor))
+        _preconditions(state, plan, action)
     except Refused:
         return False
     return True
+
+
+def _preconditions(state: DossierState, plan: Plan, kind: ActionType) -> None:
+    """Rules about where the dossier is in its process, shared by :func:`apply` and :func:`may_act`."""
+    index = state.step_index or 0
+    if kind in _HANDOFFS:
+        _next_step(state, plan, kind)
+    elif kind is ActionType.APPROVE and plan.steps[index].role is not Role.LEADER:
+        raise Refused("not_leader_step")
+    elif kind is ActionType.SEND_BACK and index == 0:
+        raise Refused("no_earlier_step")
+    elif kind is ActionType.RECORD_RESULT and not state.approved:
+        raise Refused("not_approved")
+    elif kind is ActionType.MARK_RESULT_READY:
+        if not state.result_recorded:
+            raise Refused("no_result")
+        if index != len(plan.steps) - 1:
+            raise Refused("not_last_step")
+    elif kind is ActionType.STOP and state.approved:
+        raise Refused("decided")
 
 
 def _check(state: DossierState, plan: Plan, action: Action) -> Transition:
@@ -406,6 +428,7 @@ def apply(state: DossierState, plan: Plan, action: Action) -> DossierState:
     """The state after ``action``; raises :class:`Refused` when the table or the rules forbid it."""
     rule = _check(state, plan, action)
     at, kind, payload = action.at, action.type, action.payload
+    _preconditions(state, plan, kind)
     if state.last_action_at is not None and at < state.last_action_at:
         raise Refused("before_last_action")
     new = state
@@ -429,8 +452,6 @@ def apply(state: DossierState, plan: Plan, action: Action) -> DossierState:
         new = _start_step(_end_step(state, plan, at, kind), plan, _next_step(state, plan, kind), at)
     elif kind is ActionType.APPROVE:
         index = state.step_index or 0
-        if plan.steps[index].role is not Role.LEADER:
-            raise Refused("not_leader_step")
         new = replace(state, approved=True)
         if index + 1 < len(plan.steps):
             new = _start_step(_end_step(new, plan, at, kind), plan, index + 1, at)
@@ -445,24 +466,16 @@ def apply(state: DossierState, plan: Plan, action: Action) -> DossierState:
         new = _start_step(_end_step(state, plan, at, kind), plan, positions.index(target), at)
         new = replace(new, approved=False)
     elif kind is ActionType.RECORD_RESULT:
-        if not state.approved:
-            raise Refused("not_approved")
         if not payload.get("documents"):
             raise Refused("documents_required")
         new = replace(state, result_recorded=True)
     elif kind is ActionType.MARK_RESULT_READY:
-        if not state.result_recorded:
-            raise Refused("no_result")
-        if (state.step_index or 0) != len(plan.steps) - 1:
-            raise Refused("not_last_step")
         assert state.due_at is not None
         outcome = Outcome.LATE if state.late_by_rule else judge(at, state.due_at, plan.calendar.tz)
         new = replace(state, finished_at=at, outcome=outcome)
     elif kind is ActionType.RETURN_RESULT:
         new = replace(_end_step(state, plan, at, kind), returned_at=at)
     elif kind in {ActionType.WITHDRAW, ActionType.STOP}:
-        if kind is ActionType.STOP and state.approved:
-            raise Refused("decided")
         if not payload.get("reason"):
             raise Refused("reason_required")
         new = replace(_end_step(state, plan, at, kind), finished_at=at, paused_since=None)
@@ -530,3 +543,23 @@ def working_seconds_left(calendar: WorkCalendar, now: datetime, due: datetime) -
 
 #: Colour thresholds of the queue: amber when at most one working day remains.
 AMBER_SECONDS = duration_seconds(1, Unit.WORKING_DAYS)
+
+
+class Colour(enum.StrEnum):
+    GREEN = "green"
+    AMBER = "amber"
+    RED = "red"
+    PAUSED = "paused"  # waiting for the applicant's supplement: the clock is stopped
+    NONE = "none"  # not running: not yet received, or finished
+
+
+def deadline_colour(calendar: WorkCalendar, now: datetime, due: datetime | None, status: Status | None) -> Colour:
+    """How an officer's queue shows a dossier: green, amber when ≤ 1 working day remains, red overdue."""
+    if due is None or status is None or status in FINAL_STATUSES or status is Status.RESULT_READY:
+        return Colour.NONE
+    if status is Status.AWAITING_SUPPLEMENT:
+        return Colour.PAUSED
+    left = working_seconds_left(calendar, now, due)
+    if left < 0 or now > due:
+        return Colour.RED
+    return Colour.AMBER if left <= AMBER_SECONDS else Colour.GREEN

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from motcua.catalog.models import Agency, Field, Level
 from motcua.catalog.selectors import procedure_detail, search_procedures
+from motcua.dossiers.selectors import public_dossier
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -37,6 +38,14 @@ def procedure_list(request: HttpRequest) -> HttpResponse:
             "agencies": Agency.objects.filter(offerings__active=True).distinct().order_by("name"),
         },
     )
+
+
+def track(request: HttpRequest, code: str = "") -> HttpResponse:
+    """Public tracking by dossier code: status and appointment, the applicant's initials only."""
+    code = (code or request.GET.get("code", "")).strip()[:60]
+    dossier = public_dossier(code) if code else None
+    status = 404 if code and dossier is None else 200
+    return render(request, "web/track.html", {"code": code, "dossier": dossier}, status=status)
 
 
 def procedure_page(request: HttpRequest, code: str) -> HttpResponse:

@@ -1,0 +1,464 @@
+"""Dossier API: intake, every action, reading and listing — authorisation inside the queries.
+
+Requests that change something accept an ``Idempotency-Key`` header: a replay gets the first response
+back and writes nothing (see ``dossiers.idempotency``).
+"""
+
+import base64
+import binascii
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
+from ninja import Status as Reply
+from ninja.errors import HttpError
+
+from motcua.accounts.auth import API_AUTH
+from motcua.calendars.selectors import get_work_calendar
+from motcua.catalog.models import Offering
+from motcua.dossiers.idempotency import idempotent
+from motcua.dossiers.models import Dossier, DossierDocument
+from motcua.dossiers.selectors import allowed_actions_for, visible_dossiers
+from motcua.dossiers.services import Applicant, ChecklistItem, Intake, attach_document, open_dossier, perform
+from motcua.rules.lifecycle import ActionType, Status, deadline_colour
+from motcua.rules.text import search_terms
+
+router = Router(tags=["dossiers"], auth=API_AUTH)
+
+
+# --------------------------------------------------------------------------------------------------
+# schemas
+
+
+class ApplicantIn(Schema):
+    type: Literal["citizen", "enterprise", "state_agency", "other"] = "citizen"
+    name: str = Field(..., max_length=200)
+    id_number: str = Field(..., max_length=30, description="Số định danh cá nhân (12 số) hoặc mã số thuế.")
+    phone: str = Field("", max_length=20)
+    email: str = Field("", max_length=254)
+    address: str = Field("", max_length=300)
+
+
+class ChecklistIn(Schema):
+    document_id: int
+    form: Literal["original", "copy", "original_or_copy", "present_only"] = "original"
+    quantity: int = Field(1, ge=1, le=100)
+
+
+class DossierIn(Schema):
+    procedure: str = Field(..., max_length=40, description="Mã thủ tục.")
+    agency: str = Field(..., max_length=40, description="Mã định danh của cơ quan giải quyết.")
+    channel: Literal["counter", "online", "postal"] = "counter"
+    applicant: ApplicantIn
+    subject: str = Field("", max_length=500)
+    checklist: list[ChecklistIn] = Field(default_factory=list)
+
+
+class ActionIn(Schema):
+    note: str = Field("", max_length=2000)
+    reason: str = Field("", max_length=2000)
+    reasons: list[str] = Field(default_factory=list, max_length=50)
+    missing: list[str] = Field(default_factory=list, max_length=50)
+    to_position: int | None = None
+    new_appointment: datetime | None = None
+    amount_vnd: Decimal | None = Field(None, ge=0, le=10**12)
+    documents: list[int] = Field(default_factory=list, max_length=50)
+
+
+class AgencyRef(Schema):
+    identifier: str
+    name: str
+
+
+class ProcedureRef(Schema):
+    code: str
+    name: str
+
+
+class ApplicantOut(Schema):
+    type: str
+    name: str
+    id_number: str
+    phone: str
+    email: str
+    address: str
+
+
+class StepOut(Schema):
+    seq: int
+    position: int
+    name: str
+    role: str
+    agency: AgencyRef
+    started_at: datetime
+    due_at: datetime
+    ended_at: datetime | None
+    outcome: str
+    ended_by: str
+
+
+class ActionOut(Schema):
+    seq: int
+    type: str
+    at: datetime
+    actor: str
+    actor_role: str
+    actor_agency: str | None
+    from_status: str
+    to_status: str
+    step_position: int | None
+    note: str
+    payload: dict[str, Any]
+
+
+class DocumentOut(Schema):
+    id: int
+    kind: str
+    name: str
+    original_filename: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_at: datetime
+
+
+class DossierOut(Schema):
+    code: str
+    status: str
+    national_status: int
+    procedure: ProcedureRef
+    resolving_agency: AgencyRef
+    receiving_agency: AgencyRef
+    channel: str
+    regime: str
+    subject: str
+    applicant: ApplicantOut
+    submitted_at: datetime | None
+    received_at: datetime | None
+    due_at: datetime | None
+    appointment_at: datetime | None
+    current_agency: AgencyRef | None
+    current_role: str
+    step_due_at: datetime | None
+    paused_seconds: int
+    supplement_requests: int
+    apologised: bool
+    finished_at: datetime | None
+    returned_at: datetime | None
+    outcome: str
+    deadline: str = Field(..., description="green, amber (≤ 1 ngày làm việc), red (quá hạn), paused, none")
+
+
+class DossierDetailOut(DossierOut):
+    allowed_actions: list[str]
+    steps: list[StepOut]
+    actions: list[ActionOut]
+    documents: list[DocumentOut]
+
+
+class DossierPage(Schema):
+    items: list[DossierOut]
+    next_cursor: str | None
+
+
+class ErrorOut(Schema):
+    detail: str
+    field: str = ""
+
+
+class DossierFilter(Schema):
+    status: Status | None = None
+    procedure: str = Field("", max_length=40)
+    agency: str = Field("", max_length=40, description="Cơ quan giải quyết (mã định danh).")
+    channel: Literal["counter", "online", "postal"] | None = None
+    q: str = Field("", max_length=100, description="Mã hồ sơ, tên hoặc số giấy tờ của chủ hồ sơ.")
+    cursor: str = Field("", max_length=40)
+    limit: int = Field(50, ge=1, le=200)
+
+
+# --------------------------------------------------------------------------------------------------
+# serialisation
+
+
+def _agency(agency: Any) -> dict[str, str] | None:
+    return {"identifier": agency.identifier, "name": agency.name} if agency else None
+
+
+def dossier_data(dossier: Dossier, now: datetime | None = None) -> dict[str, Any]:
+    calendar = get_work_calendar()
+    status = Status(dossier.status) if dossier.status else None
+    return {
+        "code": dossier.code,
+        "status": dossier.status,
+        "national_status": dossier.national_status,
+        "procedure": {"code": dossier.procedure.code, "name": dossier.procedure.name},
+        "resolving_agency": _agency(dossier.resolving_agency),
+        "receiving_agency": _agency(dossier.receiving_agency),
+        "channel": dossier.channel,
+        "regime": dossier.regime,
+        "subject": dossier.subject,
+        "applicant": {
+            "type": dossier.applicant_type,
+            "name": dossier.applicant_name,
+            "id_number": dossier.applicant_id_number,
+            "phone": dossier.applicant_phone,
+            "email": dossier.applicant_email,
+            "address": dossier.applicant_address,
+        },
+        "submitted_at": dossier.submitted_at,
+        "received_at": dossier.received_at,
+        "due_at": dossier.due_at,
+        "appointment_at": dossier.appointment_at,
+        "current_agency": _agency(dossier.current_agency),
+        "current_role": dossier.current_role,
+        "step_due_at": dossier.step_due_at,
+        "paused_seconds": dossier.paused_seconds,
+        "supplement_requests": dossier.supplement_requests,
+        "apologised": dossier.apologised,
+        "finished_at": dossier.finished_at,
+        "returned_at": dossier.returned_at,
+        "outcome": dossier.outcome,
+        "deadline": deadline_colour(calendar, now or timezone.now(), dossier.due_at, status).value,
+    }
+
+
+def detail_data(dossier: Dossier, request: HttpRequest) -> dict[str, Any]:
+    data = dossier_data(dossier)
+    data["allowed_actions"] = [kind.value for kind in allowed_actions_for(request.auth, dossier)]
+    data["steps"] = [
+        {
+            "seq": s.seq,
+            "position": s.position,
+            "name": s.name,
+            "role": s.role,
+            "agency": _agency(s.agency),
+            "started_at": s.started_at,
+            "due_at": s.due_at,
+            "ended_at": s.ended_at,
+            "outcome": s.outcome,
+            "ended_by": s.ended_by,
+        }
+        for s in dossier.steps.select_related("agency").order_by("seq")
+    ]
+    data["actions"] = [
+        {
+            "seq": a.seq,
+            "type": a.type,
+            "at": a.at,
+            "actor": str(a.actor) if a.actor else "",
+            "actor_role": a.actor_role,
+            "actor_agency": a.actor_agency.identifier if a.actor_agency else None,
+            "from_status": a.from_status,
+            "to_status": a.to_status,
+            "step_position": a.step_position,
+            "note": a.note,
+            "payload": a.payload,
+        }
+        for a in dossier.actions.select_related("actor", "actor_agency").order_by("seq")
+    ]
+    data["documents"] = [
+        {
+            "id": d.pk,
+            "kind": d.kind,
+            "name": d.name,
+            "original_filename": d.original_filename,
+            "content_type": d.content_type,
+            "size": d.size,
+            "sha256": d.sha256,
+            "uploaded_at": d.uploaded_at,
+        }
+        for d in dossier.documents.all()
+    ]
+    return data
+
+
+_RELATED = ("procedure", "resolving_agency", "receiving_agency", "current_agency")
+
+
+def _visible(request: HttpRequest, code: str) -> Dossier:
+    """The dossier if the caller may see it; 404 otherwise (whether it exists is not disclosed)."""
+    dossier = visible_dossiers(request.auth).select_related(*_RELATED).filter(code=code).first()
+    if dossier is None:
+        raise HttpError(404, f"Không tìm thấy hồ sơ “{code}” trong phạm vi bạn được xem.")
+    return dossier
+
+
+def _offering(procedure: str, agency: str) -> Offering:
+    offering = (
+        Offering.objects.select_related("procedure", "agency")
+        .prefetch_related("channels", "templates__steps", "procedure__documents")
+        .filter(procedure__code=procedure, agency__identifier=agency)
+        .first()
+    )
+    if offering is None:
+        raise HttpError(422, f"Cơ quan “{agency}” không thực hiện thủ tục “{procedure}”.")
+    return offering
+
+
+def _intake(payload: DossierIn, files: dict[int, list[Any]] | None = None) -> Intake:
+    return Intake(
+        offering=_offering(payload.procedure, payload.agency),
+        channel=payload.channel,
+        applicant=Applicant(**payload.applicant.model_dump()),
+        subject=payload.subject,
+        checklist=[ChecklistItem(i.document_id, i.form, i.quantity) for i in payload.checklist],
+        files=files or {},
+    )
+
+
+def _key(request: HttpRequest) -> str | None:
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if len(key) > 80:
+        raise HttpError(422, "Idempotency-Key dài quá 80 ký tự.")
+    return key or None
+
+
+# --------------------------------------------------------------------------------------------------
+# endpoints
+
+
+@router.post(
+    "/dossiers",
+    response={201: DossierDetailOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="Tiếp nhận hồ sơ (tại quầy) hoặc nộp hồ sơ trực tuyến",
+)
+def create_dossier(request: HttpRequest, payload: DossierIn) -> Any:
+    key = _key(request)
+
+    def run() -> tuple[int, dict[str, Any]]:
+        dossier = open_dossier(_intake(payload), user=request.auth, idempotency_key=key)
+        return 201, detail_data(dossier, request)
+
+    return Reply(*idempotent(request, key, run))
+
+
+@router.post(
+    "/dossiers/upload",
+    response={201: DossierDetailOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="Tiếp nhận hoặc nộp hồ sơ kèm tệp (multipart: data = JSON như POST /dossiers, tệp doc_<id thành phần>)",
+)
+def create_dossier_with_files(request: HttpRequest, data: Form[str]) -> Any:
+    try:
+        payload = DossierIn.model_validate_json(data)
+    except ValueError as exc:
+        raise HttpError(422, "Trường data không phải JSON hợp lệ của hồ sơ.") from exc
+    files: dict[int, list[Any]] = {}
+    for name in request.FILES:
+        if not name.startswith("doc_") or not name[4:].isdigit():
+            raise HttpError(422, f"Tên trường tệp “{name}” phải có dạng doc_<id thành phần hồ sơ>.")
+        files[int(name[4:])] = request.FILES.getlist(name)
+    key = _key(request)
+
+    def run() -> tuple[int, dict[str, Any]]:
+        dossier = open_dossier(_intake(payload, files), user=request.auth, idempotency_key=key)
+        return 201, detail_data(dossier, request)
+
+    return Reply(*idempotent(request, key, run))
+
+
+@router.get("/dossiers", response=DossierPage, summary="Danh sách hồ sơ được xem (phân trang bằng con trỏ)")
+def list_dossiers(request: HttpRequest, filters: Query[DossierFilter]) -> Any:
+    dossiers = visible_dossiers(request.auth).select_related(*_RELATED)
+    if filters.status:
+        dossiers = dossiers.filter(status=filters.status)
+    if filters.procedure:
+        dossiers = dossiers.filter(procedure__code=filters.procedure)
+    if filters.agency:
+        dossiers = dossiers.filter(resolving_agency__identifier=filters.agency)
+    if filters.channel:
+        dossiers = dossiers.filter(channel=filters.channel)
+    for term in search_terms(filters.q):
+        dossiers = dossiers.filter(search_text__contains=term)
+    if filters.cursor:
+        dossiers = dossiers.filter(pk__lt=_decode_cursor(filters.cursor))
+    page = list(dossiers.order_by("-pk")[: filters.limit + 1])
+    more = len(page) > filters.limit
+    page = page[: filters.limit]
+    now = timezone.now()
+    return {
+        "items": [dossier_data(d, now) for d in page],
+        "next_cursor": _encode_cursor(page[-1].pk) if more else None,
+    }
+
+
+def _encode_cursor(pk: int) -> str:
+    return base64.urlsafe_b64encode(f"id:{pk}".encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> int:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        kind, value = raw.split(":", 1)
+        if kind != "id":
+            raise ValueError(kind)
+        return int(value)
+    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
+        raise HttpError(422, "Con trỏ phân trang không hợp lệ.") from exc
+
+
+@router.get("/dossiers/{code}", response={200: DossierDetailOut, 404: ErrorOut}, summary="Chi tiết hồ sơ")
+def get_dossier(request: HttpRequest, code: str) -> Any:
+    return detail_data(_visible(request, code), request)
+
+
+@router.post(
+    "/dossiers/{code}/actions/{action}",
+    response={200: DossierDetailOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="Thực hiện một thao tác trên hồ sơ",
+)
+def act(request: HttpRequest, code: str, action: ActionType, payload: ActionIn) -> Any:
+    dossier = _visible(request, code)
+    key = _key(request)
+    body = payload.model_dump(exclude_none=True, exclude_defaults=True)
+    note = body.pop("note", "")
+
+    def run() -> tuple[int, dict[str, Any]]:
+        done = perform(dossier, action, user=request.auth, note=note, payload=body, idempotency_key=key)
+        return 200, detail_data(Dossier.objects.select_related(*_RELATED).get(pk=done.pk), request)
+
+    return Reply(*idempotent(request, key, run))
+
+
+@router.post(
+    "/dossiers/{code}/documents",
+    response={201: DocumentOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Tải lên tệp (văn bản kết quả, hồ sơ bổ sung) để dùng trong thao tác sau",
+)
+def upload_document(
+    request: HttpRequest, code: str, file: File[UploadedFile], kind: Form[Literal["result", "supplement"]] = "result"
+) -> Any:
+    dossier = _visible(request, code)
+    document = attach_document(dossier, file, kind=kind, user=request.auth)
+    return Reply(
+        201,
+        {
+            "id": document.pk,
+            "kind": document.kind,
+            "name": document.name,
+            "original_filename": document.original_filename,
+            "content_type": document.content_type,
+            "size": document.size,
+            "sha256": document.sha256,
+            "uploaded_at": document.uploaded_at,
+        },
+    )
+
+
+@router.get("/dossiers/{code}/documents/{document_id}", summary="Tải tệp của hồ sơ", response={404: ErrorOut})
+def download_document(request: HttpRequest, code: str, document_id: int) -> HttpResponse:
+    dossier = _visible(request, code)
+    document = get_object_or_404(DossierDocument, pk=document_id, dossier=dossier)
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    with handle:
+        content = handle.read()
+    response = HttpResponse(content, content_type=document.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{document.file.name.rsplit("/", 1)[-1]}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
