@@ -154,6 +154,8 @@ def convert_procedure(p: dict) -> dict:
         "field": fold(field_name(p["field"])),
         "levels": [LEVELS[p["level"]]],
         "issuing_body": p.get("ministry") or "",
+        "resolving_agencies": p.get("agency") or "",
+        "coordinating_agencies": "; ".join(p.get("agency_coordination") or []),
         "online_level": online_level(p.get("online_level")),
         "status": "published",
         "legal_basis": legal_basis(p.get("legal_basis")),

@@ -67,7 +67,7 @@ class ProcedureLevelInline(admin.TabularInline):
 class RequiredDocumentInline(admin.StackedInline):
     model = RequiredDocument
     extra = 0
-    fields = (("position", "quantity", "form"), "name", "condition", ("document_type", "template_name"))
+    fields = (("position", "quantity", "form"), "name", "condition", "group", ("document_type", "templates"))
 
 
 @admin.register(Procedure)
@@ -82,6 +82,21 @@ class ProcedureAdmin(admin.ModelAdmin):
         (None, {"fields": ("code", "name", "field", "issuing_body", "decision_number")}),
         (_("Công bố và hiệu lực"), {"fields": ("status", "online_level", ("valid_from", "valid_to"))}),
         (_("Căn cứ và kết quả"), {"fields": ("legal_basis", "results")}),
+        (
+            _("Theo danh mục quốc gia"),
+            {
+                "classes": ["collapse"],
+                "fields": (
+                    "procedure_type",
+                    "subjects",
+                    "competent_authority",
+                    "resolving_agencies",
+                    "coordinating_agencies",
+                    "portal_terms",
+                    "import_problems",
+                ),
+            },
+        ),
         (_("Khác"), {"fields": ("notes", "source_url")}),
     )
 

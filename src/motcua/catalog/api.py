@@ -87,11 +87,12 @@ class OfferingOut(Schema):
 
 class DocumentOut(Schema):
     name: str
-    quantity: int
+    quantity: int | None
     form: str
     condition: str
     document_type: str
-    template_name: str
+    templates: list[str]
+    group: str
 
 
 class LegalBasisOut(Schema):
@@ -104,11 +105,46 @@ class ResultOut(Schema):
     name: str = ""
 
 
+class TimeOut(Schema):
+    amount: Decimal | None = Field(None, description="Số (ngày, giờ…), rỗng nếu không phân tích được.")
+    unit: str | None = Field(None, description="working_days, working_hours, calendar_days, months…")
+    text: str = Field("", description="Nguyên văn.")
+
+
+class FeeAmountOut(Schema):
+    amount: Decimal | None = None
+    currency: str | None = Field(None, description="VND, USD…; rỗng nếu miễn phí hoặc không rõ.")
+    text: str = ""
+    note: str = ""
+
+
+class PortalTermOut(Schema):
+    channel: str
+    channel_text: str = ""
+    times: list[TimeOut] = []
+    fees: list[FeeAmountOut] = []
+    description: str = ""
+    text: str = ""
+
+
+class ProblemOut(Schema):
+    field: str
+    text: str
+    reason: str
+
+
 class ProcedureOut(ProcedureSummaryOut):
     issuing_body: str
     decision_number: str
     valid_from: date | None
     valid_to: date | None
+    procedure_type: str
+    subjects: str
+    competent_authority: str
+    resolving_agencies: str
+    coordinating_agencies: str
+    portal_terms: list[PortalTermOut] = Field(..., description="Cách thức thực hiện theo Cổng DVCQG, đã phân tích.")
+    import_problems: list[ProblemOut] = Field(..., description="Nội dung chưa phân tích được, theo trường.")
     legal_basis: list[LegalBasisOut]
     results: list[ResultOut]
     notes: str

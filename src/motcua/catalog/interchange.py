@@ -87,11 +87,12 @@ class FieldRecord(_Record):
 
 class DocumentRecord(_Record):
     name: str
-    quantity: int = Field(1, ge=1)
-    form: DocumentForm = DocumentForm.ORIGINAL
+    quantity: int | None = Field(1, ge=0, description="None: not stated by the source")
+    form: DocumentForm | Literal[""] = DocumentForm.ORIGINAL
     condition: str = ""
     document_type: str = ""
-    template_name: str = ""
+    templates: list[str] = Field(default_factory=list)
+    group: str = ""
 
 
 class LegalBasisRecord(_Record):
@@ -102,6 +103,40 @@ class LegalBasisRecord(_Record):
 class ResultRecord(_Record):
     code: str = ""
     name: str
+
+
+class TimeRecord(_Record):
+    """A processing time as published: amount and unit code (``None`` when not parseable) beside the text."""
+
+    amount: Decimal | None = None
+    unit: str | None = None
+    text: str = ""
+
+
+class FeeAmountRecord(_Record):
+    amount: Decimal | None = None
+    currency: str | None = None
+    text: str = ""
+    note: str = ""
+
+
+class PortalTermRecord(_Record):
+    """One row of the portal's "cách thức thực hiện" table, parsed, with its original text."""
+
+    channel: Channel
+    channel_text: str = ""
+    times: list[TimeRecord] = Field(default_factory=list)
+    fees: list[FeeAmountRecord] = Field(default_factory=list)
+    description: str = ""
+    text: str = ""
+
+
+class ProblemRecord(_Record):
+    """A part of a published record the importer could not parse (reported, never guessed)."""
+
+    field: str
+    text: str
+    reason: str
 
 
 class ProcedureRecord(_Record):
@@ -115,8 +150,15 @@ class ProcedureRecord(_Record):
     status: ProcedureStatus = ProcedureStatus.PUBLISHED
     valid_from: date | None = None
     valid_to: date | None = None
+    procedure_type: str = ""
+    subjects: str = ""
+    competent_authority: str = ""
+    resolving_agencies: str = ""
+    coordinating_agencies: str = ""
     legal_basis: list[LegalBasisRecord] = Field(default_factory=list)
     results: list[ResultRecord] = Field(default_factory=list)
+    portal_terms: list[PortalTermRecord] = Field(default_factory=list)
+    import_problems: list[ProblemRecord] = Field(default_factory=list)
     notes: str = ""
     source_url: str = ""
     documents: list[DocumentRecord] = Field(default_factory=list)
@@ -270,8 +312,15 @@ def dump_procedure(procedure: Procedure) -> dict[str, Any]:
         status=procedure.status,
         valid_from=procedure.valid_from,
         valid_to=procedure.valid_to,
+        procedure_type=procedure.procedure_type,
+        subjects=procedure.subjects,
+        competent_authority=procedure.competent_authority,
+        resolving_agencies=procedure.resolving_agencies,
+        coordinating_agencies=procedure.coordinating_agencies,
         legal_basis=[LegalBasisRecord.model_validate(entry) for entry in procedure.legal_basis],
         results=[ResultRecord.model_validate(entry) for entry in procedure.results],
+        portal_terms=[PortalTermRecord.model_validate(entry) for entry in procedure.portal_terms],
+        import_problems=[ProblemRecord.model_validate(entry) for entry in procedure.import_problems],
         notes=procedure.notes,
         source_url=procedure.source_url,
         documents=[
@@ -281,7 +330,8 @@ def dump_procedure(procedure: Procedure) -> dict[str, Any]:
                 form=d.form,
                 condition=d.condition,
                 document_type=d.document_type,
-                template_name=d.template_name,
+                templates=d.templates,
+                group=d.group,
             )
             for d in procedure.documents.all()
         ],
@@ -364,20 +414,20 @@ def _offering_queryset() -> models.QuerySet[Offering]:
     )
 
 
-def _procedure_queryset() -> models.QuerySet[Procedure]:
+def procedure_queryset() -> models.QuerySet[Procedure]:
     return Procedure.objects.select_related("field").prefetch_related("levels", "documents")
 
 
 def dump_catalog(procedures: models.QuerySet[Procedure] | None = None) -> dict[str, Any]:
     """The catalogue (or the procedures given and what they need) as a ``motcua-catalog/1`` object."""
     if procedures is None:
-        procedure_list = list(_procedure_queryset().order_by("code"))
+        procedure_list = list(procedure_queryset().order_by("code"))
         offerings = list(_offering_queryset().order_by("procedure__code", "agency__identifier"))
         agencies = list(Agency.objects.select_related("parent", "successor").order_by("identifier"))
         catalog_fields = list(CatalogField.objects.order_by("code"))
         overrides = list(CalendarOverride.objects.order_by("day"))
     else:
-        procedure_list = list(_procedure_queryset().filter(pk__in=procedures.values("pk")).order_by("code"))
+        procedure_list = list(procedure_queryset().filter(pk__in=procedures.values("pk")).order_by("code"))
         offerings = list(
             _offering_queryset().filter(procedure__in=procedure_list).order_by("procedure__code", "agency__identifier")
         )
@@ -421,9 +471,17 @@ _PROCEDURE_ATTRIBUTES = [
     "status",
     "valid_from",
     "valid_to",
+    "procedure_type",
+    "subjects",
+    "competent_authority",
+    "resolving_agencies",
+    "coordinating_agencies",
     "notes",
     "source_url",
 ]
+#: Attributes stored as JSON lists of records.
+_PROCEDURE_JSON = ["legal_basis", "results", "portal_terms", "import_problems"]
+_PROCEDURE_WRITTEN = ["field", *_PROCEDURE_ATTRIBUTES, *_PROCEDURE_JSON, "search_text", "updated_at"]
 
 
 @dataclass
@@ -434,12 +492,15 @@ class _OfferingChildren:
 
 
 class _Loader:
-    def __init__(self, document: CatalogDocument) -> None:
+    def __init__(
+        self, document: CatalogDocument, merge: bool = False, fields: dict[str, CatalogField] | None = None
+    ) -> None:
         self.document = document
+        self.merge = merge
         self.summary = LoadSummary()
         self.problems: list[str] = []
         self.agencies: dict[str, Agency] = {}
-        self.fields: dict[str, CatalogField] = {}
+        self.fields: dict[str, CatalogField] = fields if fields is not None else {}
         self.procedures: dict[str, Procedure] = {}
 
     # helpers -------------------------------------------------------------------------------------
@@ -471,6 +532,8 @@ class _Loader:
 
     def load_agencies(self) -> None:
         records = self.document.agencies
+        if not records:
+            return
         existing = {
             a.identifier: a
             for a in Agency.objects.select_related("parent", "successor").filter(
@@ -535,11 +598,19 @@ class _Loader:
     def load_procedures(self) -> None:
         """Compare every record with the database, then write the changed ones in bulk."""
         records = self.document.procedures
-        existing = {p.code: p for p in _procedure_queryset().filter(code__in=[r.code for r in records])}
+        if not records:
+            return
+        codes = [r.code for r in records]
+        held = Procedure.objects.filter(code__in=codes).values_list("pk", flat=True)
+        existing = {p.code: p for p in procedure_queryset().filter(pk__in=list(held))} if held else {}
+        wanted = {r.field for r in records if r.field is not None} - set(self.fields)
+        self.fields.update({f.code: f for f in CatalogField.objects.filter(code__in=wanted)} if wanted else {})
         changed: list[tuple[Procedure, ProcedureRecord]] = []
         for index, record in enumerate(records):
             where = f"procedures[{index}]"
             procedure = existing.get(record.code)
+            if procedure is not None and self.merge:
+                record = _merged(dump_procedure(procedure), record)
             if procedure is not None and dump_procedure(procedure) == _normalised(record):
                 self.procedures[record.code] = procedure
                 self.summary.add("procedures", "unchanged")
@@ -548,13 +619,13 @@ class _Loader:
             procedure = procedure or Procedure(code=record.code)
             procedure.field = None
             if record.field is not None:
-                procedure.field = self.fields.get(record.field) or self._field(record.field)
+                procedure.field = self.fields.get(record.field)
                 if procedure.field is None:
                     self.problems.append(f"{where}.field: không có lĩnh vực mã “{record.field}”")
             for name in _PROCEDURE_ATTRIBUTES:
                 setattr(procedure, name, getattr(record, name))
-            procedure.legal_basis = [entry.model_dump() for entry in record.legal_basis]
-            procedure.results = [entry.model_dump() for entry in record.results]
+            for name in _PROCEDURE_JSON:
+                setattr(procedure, name, [entry.model_dump(mode="json") for entry in getattr(record, name)])
             self._validate(procedure, where)
             for position, doc in enumerate(record.documents, start=1):
                 self._validate(
@@ -568,14 +639,18 @@ class _Loader:
         for procedure, _record in changed:
             procedure.search_text = procedure.build_search_text()
             procedure.updated_at = now
+        updated = [p for p, _ in changed if p.pk is not None]
         Procedure.objects.bulk_create([p for p, _ in changed if p.pk is None])
-        Procedure.objects.bulk_update(
-            [p for p, _ in changed],
-            ["field", *_PROCEDURE_ATTRIBUTES, "legal_basis", "results", "search_text", "updated_at"],
-        )
-        ids = [p.pk for p, _ in changed]
-        ProcedureLevel.objects.filter(procedure_id__in=ids).delete()
-        RequiredDocument.objects.filter(procedure_id__in=ids).delete()
+        if len(updated) == 1:  # the common case of an import file; bulk_update's CASE costs more
+            updated[0].save(
+                update_fields=["field", *_PROCEDURE_ATTRIBUTES, *_PROCEDURE_JSON, "search_text", "updated_at"]
+            )
+        elif updated:
+            Procedure.objects.bulk_update(updated, _PROCEDURE_WRITTEN)
+        if updated:
+            ids = [p.pk for p in updated]
+            ProcedureLevel.objects.filter(procedure_id__in=ids).delete()
+            RequiredDocument.objects.filter(procedure_id__in=ids).delete()
         ProcedureLevel.objects.bulk_create(
             ProcedureLevel(procedure=p, level=level) for p, record in changed for level in sorted(set(record.levels))
         )
@@ -585,15 +660,11 @@ class _Loader:
             for position, doc in enumerate(record.documents, start=1)
         )
 
-    def _field(self, code: str) -> CatalogField | None:
-        found = CatalogField.objects.filter(code=code).first()
-        if found is not None:
-            self.fields[code] = found
-        return found
-
     def load_offerings(self) -> None:
         """Compare every record with the database, validate, then write the changed ones in bulk."""
         records = self.document.offerings
+        if not records:
+            return
         existing = {
             (o.procedure.code, o.agency.identifier): o
             for o in _offering_queryset().filter(procedure__code__in={r.procedure for r in records})
@@ -687,11 +758,30 @@ class _Loader:
             self.summary.add("calendar_overrides", outcome)
 
 
-def load_catalog(data: Any) -> LoadSummary:
-    """Load a ``motcua-catalog/1`` object in one transaction; raise :class:`CatalogLoadError` on any problem."""
+def _merged(held: dict[str, Any], record: ProcedureRecord) -> ProcedureRecord:
+    """``record``'s fields over what the database holds for the procedure (merge mode).
+
+    Only the fields the file states are replaced; a reuse key (``document_type``) the province gave a
+    document survives the import of a document of the same name.
+    """
+    given = record.model_dump(mode="json", include=record.model_fields_set)
+    kept_types = {d["name"]: d["document_type"] for d in held.get("documents", []) if d.get("document_type")}
+    for document in given.get("documents", []):
+        if not document.get("document_type"):
+            document["document_type"] = kept_types.get(document["name"], "")
+    return ProcedureRecord.model_validate(held | given)
+
+
+def load_catalog(data: Any, *, merge: bool = False, field_cache: dict[str, CatalogField] | None = None) -> LoadSummary:
+    """Load a ``motcua-catalog/1`` object in one transaction; raise :class:`CatalogLoadError` on any problem.
+
+    With ``merge``, a procedure already held keeps the fields the file does not state (used for what
+    the national portal publishes: its facts replace ours, the province's own additions stay).
+    ``field_cache`` (code → field) lets a caller loading many files look each field up once.
+    """
     document = parse_document(data)
     with transaction.atomic():
-        loader = _Loader(document)
+        loader = _Loader(document, merge, field_cache)
         loader.load_agencies()
         loader.load_fields()
         loader.load_procedures()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from motcua.catalog.models import (
     Offering,
@@ -65,3 +65,13 @@ def procedure_detail(code: str, *, include_drafts: bool = False) -> Procedure | 
     if not include_drafts:
         procedures = procedures.filter(status=ProcedureStatus.PUBLISHED)
     return procedures.filter(code=code).first()
+
+
+def offerings_received_at(desk_ids: list[int]) -> QuerySet[Offering]:
+    """Active offerings whose dossiers are received at one of these one-stop desks."""
+    return (
+        Offering.objects.filter(active=True)
+        .filter(Q(receiving_agency_id__in=desk_ids) | Q(receiving_agency__isnull=True, agency_id__in=desk_ids))
+        .select_related("procedure", "agency")
+        .order_by("agency__name", "procedure__name")
+    )

@@ -76,6 +76,23 @@ class Procedure(models.Model):
         blank=True,
         help_text=_('Danh sách {"code": "KQ.G15.000031", "name": "…"}.'),
     )
+    procedure_type = models.CharField(_("loại thủ tục"), max_length=255, blank=True)
+    subjects = models.TextField(_("đối tượng thực hiện"), blank=True)
+    competent_authority = models.TextField(_("cơ quan có thẩm quyền"), blank=True)
+    resolving_agencies = models.TextField(_("cơ quan thực hiện"), blank=True, help_text=_("Theo danh mục công bố."))
+    coordinating_agencies = models.TextField(_("cơ quan phối hợp"), blank=True)
+    portal_terms = models.JSONField(
+        _("cách thức thực hiện (theo Cổng DVCQG)"),
+        default=list,
+        blank=True,
+        help_text=_("Từng hình thức nộp với thời hạn, phí, lệ phí đã phân tích, kèm nguyên văn."),
+    )
+    import_problems = models.JSONField(
+        _("nội dung chưa phân tích được"),
+        default=list,
+        blank=True,
+        help_text=_('Danh sách {"field", "text", "reason"} do trình nhập danh mục báo.'),
+    )
     notes = models.TextField(_("ghi chú"), blank=True)
     source_url = models.URLField(_("nguồn"), max_length=500, blank=True)
     # Folded code + name + field, kept in step by save(): accent- and case-insensitive search on any database.
@@ -147,8 +164,10 @@ class RequiredDocument(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
     name = models.TextField(_("tên giấy tờ"))
-    quantity = models.PositiveSmallIntegerField(_("số lượng"), default=1)
-    form = models.CharField(_("hình thức"), max_length=20, choices=DocumentForm.choices, default=DocumentForm.ORIGINAL)
+    quantity = models.PositiveSmallIntegerField(_("số lượng"), null=True, blank=True, default=1)
+    form = models.CharField(
+        _("hình thức"), max_length=20, choices=DocumentForm.choices, default=DocumentForm.ORIGINAL, blank=True
+    )
     condition = models.TextField(_("điều kiện"), blank=True, help_text=_("Để trống nếu luôn phải nộp."))
     document_type = models.SlugField(
         _("loại giấy tờ"),
@@ -156,7 +175,8 @@ class RequiredDocument(models.Model):
         blank=True,
         help_text=_("Khóa dùng để tái sử dụng giấy tờ đã nộp (ví dụ: giay-khai-sinh)."),
     )
-    template_name = models.CharField(_("mẫu đơn, tờ khai"), max_length=255, blank=True)
+    templates = models.JSONField(_("mẫu đơn, tờ khai"), default=list, blank=True, help_text=_("Tên các tệp mẫu."))
+    group = models.TextField(_("nhóm giấy tờ"), blank=True)
 
     class Meta:
         verbose_name = _("thành phần hồ sơ")

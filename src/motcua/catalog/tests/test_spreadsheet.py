@@ -15,6 +15,7 @@ import openpyxl
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from openpyxl.utils import get_column_letter
 
 from motcua.accounts.models import Role
 from motcua.calendars.models import OverrideKind
@@ -22,6 +23,7 @@ from motcua.catalog.interchange import (
     AgencyRecord,
     CatalogDocument,
     CatalogLoadError,
+    ProcedureRecord,
     dump_catalog,
     load_catalog,
 )
@@ -246,7 +248,8 @@ documents = st.fixed_dictionaries(
         "form": values(DocumentForm),
         "condition": texts,
         "document_type": texts,
-        "template_name": texts,
+        "templates": small_lists(texts),
+        "group": texts,
     },
 )
 procedures = st.fixed_dictionaries(
@@ -341,33 +344,45 @@ def test_bad_level_names_sheet_row_and_column() -> None:
 def test_bad_nested_value_names_its_place_inside_the_cell(demo_catalog_data: Callable[[], dict[str, Any]]) -> None:
     data = catalog_to_xlsx(demo_catalog_data())
 
+    columns = list(ProcedureRecord.model_fields)
+    levels = get_column_letter(columns.index("levels") + 1)
+    documents = get_column_letter(columns.index("documents") + 1)
+
     def edit(workbook: openpyxl.Workbook) -> None:
         sheet = workbook["procedures"]
-        sheet["D2"] = '["commune", "planet"]'  # levels
-        sheet["O3"] = '[{"name": "Tờ khai", "quantity": 0}]'  # documents
+        sheet[f"{levels}2"] = '["commune", "planet"]'
+        sheet[f"{documents}3"] = '[{"name": "Tờ khai", "quantity": -1}]'
 
     problems = problems_of(edited(data, edit))
-    assert problems[0].startswith("trang 'procedures', dòng 2, cột 'levels' (D) — 1: Input should be")
-    assert problems[1].startswith("trang 'procedures', dòng 3, cột 'documents' (O) — 0.quantity: Input should be")
+    assert levels == "D"
+    assert problems[0].startswith(f"trang 'procedures', dòng 2, cột 'levels' ({levels}) — 1: Input should be")
+    assert problems[1].startswith(
+        f"trang 'procedures', dòng 3, cột 'documents' ({documents}) — 0.quantity: Input should be"
+    )
 
 
 def test_cells_that_cannot_be_read_are_each_reported() -> None:
     data = catalog_to_xlsx(empty_catalog(procedures=[{"code": "1.001193", "name": "Đăng ký khai sinh"}]))
+    columns = list(ProcedureRecord.model_fields)
+    levels, legal, notes = (get_column_letter(columns.index(n) + 1) for n in ("levels", "legal_basis", "notes"))
+    beyond = get_column_letter(len(columns) + 1)
 
     def edit(workbook: openpyxl.Workbook) -> None:
         sheet = workbook["procedures"]
-        sheet["D2"] = '["commune"'  # levels: broken JSON
-        sheet["K2"] = 5  # legal_basis: a number instead of JSON text
-        sheet["M2"] = "=A1&B1"  # notes: a formula
-        sheet["P2"] = "lạc chỗ"  # a cell right of the last column
+        sheet[f"{levels}2"] = '["commune"'  # broken JSON
+        sheet[f"{legal}2"] = 5  # a number instead of JSON text
+        sheet[f"{notes}2"] = "=A1&B1"  # a formula
+        sheet[f"{beyond}2"] = "lạc chỗ"  # a cell right of the last column
         workbook.create_sheet("ghi chú")
 
     assert problems_of(edited(data, edit)) == [
         "trang 'ghi chú' không thuộc định dạng motcua-catalog/1",
-        "trang 'procedures', dòng 2, cột D ('levels'): không phải JSON hợp lệ (Expecting ',' delimiter, vị trí 10)",
-        "trang 'procedures', dòng 2, cột K ('legal_basis'): cần văn bản JSON, gặp 5",
-        "trang 'procedures', dòng 2, cột M ('notes'): công thức =A1&B1 không được hỗ trợ (chỉ dùng =\"\" hoặc =NA())",
-        "trang 'procedures', dòng 2, cột P: ô có dữ liệu nhưng cột không có tiêu đề hợp lệ",
+        f"trang 'procedures', dòng 2, cột {levels} ('levels'): "
+        "không phải JSON hợp lệ (Expecting ',' delimiter, vị trí 10)",
+        f"trang 'procedures', dòng 2, cột {legal} ('legal_basis'): cần văn bản JSON, gặp 5",
+        f"trang 'procedures', dòng 2, cột {notes} ('notes'): "
+        'công thức =A1&B1 không được hỗ trợ (chỉ dùng ="" hoặc =NA())',
+        f"trang 'procedures', dòng 2, cột {beyond}: ô có dữ liệu nhưng cột không có tiêu đề hợp lệ",
     ]
 
 
