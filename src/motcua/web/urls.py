@@ -1,6 +1,7 @@
+from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from motcua.web import views
+from motcua.web import views, workbench
 
 app_name = "web"
 urlpatterns = [
@@ -9,4 +10,13 @@ urlpatterns = [
     path("procedures/<str:code>/", views.procedure_page, name="procedure-detail"),
     path("track/", views.track, name="track-search"),
     path("track/<str:code>/", views.track, name="track"),
+    path("workbench/login/", auth_views.LoginView.as_view(template_name="workbench/login.html"), name="login"),
+    path("workbench/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("workbench/", workbench.queue_page, name="workbench"),
+    path("workbench/intake/", workbench.intake_choose, name="workbench-intake"),
+    path("workbench/intake/<int:offering_id>/", workbench.intake, name="workbench-intake-form"),
+    path("workbench/book.xlsx", workbench.book, name="workbench-book"),
+    path("workbench/dossiers/<str:code>/", workbench.dossier_page, name="workbench-dossier"),
+    path("workbench/dossiers/<str:code>/actions/<str:action>/", workbench.act, name="workbench-act"),
+    path("workbench/dossiers/<str:code>/forms/<str:kind>.pdf", workbench.form_pdf, name="workbench-form"),
 ]

@@ -1,0 +1,200 @@
+"""The officer workbench: queue, dossier page with its actions and forms, counter intake.
+
+Views stay thin: reads come from ``dossiers.selectors`` (authorisation inside the query), writes from
+``dossiers.services``; a refused action comes back as a message on the page, never as a stack trace.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import F
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from motcua.calendars.selectors import get_work_calendar
+from motcua.catalog.selectors import offerings_received_at
+from motcua.documents.forms import FormNotAvailable, available_forms, render_form
+from motcua.dossiers.book import dossier_book_xlsx
+from motcua.dossiers.models import ActionKind, Dossier, DossierStatus
+from motcua.dossiers.selectors import allowed_actions_for, queue, visible_dossiers
+from motcua.dossiers.services import Applicant, ChecklistItem, DossierError, Intake, open_dossier, perform
+from motcua.rules.forms import FORM_KINDS
+from motcua.rules.lifecycle import ACTIVE_STATUSES, ActionType, Status, deadline_colour
+from motcua.rules.text import search_terms
+from motcua.web.forms import ActionForm, IntakeForm, QueueFilterForm
+
+_RELATED = ("procedure", "resolving_agency", "receiving_agency", "current_agency")
+_SORTS = {
+    "due": (F("due_at").asc(nulls_last=True), "pk"),
+    "received": ("-received_at", "-pk"),
+    "code": ("code",),
+}
+
+
+def _officer(request: HttpRequest) -> None:
+    if not request.user.memberships.exists():
+        raise Http404(_("Trang này dành cho cán bộ."))
+
+
+@login_required
+def queue_page(request: HttpRequest) -> HttpResponse:
+    _officer(request)
+    form = QueueFilterForm(request.GET or None)
+    form.fields["status"].choices = [("", _("Mọi trạng thái"))] + [
+        (s.value, s.label) for s in DossierStatus if Status(s.value) in ACTIVE_STATUSES
+    ]
+    form.fields["channel"].choices = [("", _("Mọi hình thức")), *Dossier._meta.get_field("channel").choices]
+    dossiers = queue(request.user).select_related(*_RELATED)
+    filters = form.cleaned_data if form.is_valid() else {}
+    if filters.get("status"):
+        dossiers = dossiers.filter(status=filters["status"])
+    if filters.get("channel"):
+        dossiers = dossiers.filter(channel=filters["channel"])
+    for term in search_terms(filters.get("q", "")):
+        dossiers = dossiers.filter(search_text__contains=term)
+    dossiers = dossiers.order_by(*_SORTS.get(filters.get("sort") or "due", _SORTS["due"]))
+    page = Paginator(dossiers, 25).get_page(request.GET.get("page"))
+    calendar, now = get_work_calendar(), timezone.now()
+    rows = [(d, deadline_colour(calendar, now, d.due_at, Status(d.status)).value) for d in page]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "workbench/queue.html",
+        {"form": form, "page": page, "rows": rows, "query": query.urlencode(), "desks": _desk_offerings(request)},
+    )
+
+
+def _desk_offerings(request: HttpRequest) -> bool:
+    return request.user.memberships.filter(role="counter").exists()
+
+
+def _dossier(request: HttpRequest, code: str) -> Dossier:
+    return get_object_or_404(visible_dossiers(request.user).select_related(*_RELATED), code=code)
+
+
+@login_required
+def dossier_page(request: HttpRequest, code: str) -> HttpResponse:
+    dossier = _dossier(request, code)
+    allowed = allowed_actions_for(request.user, dossier)
+    calendar = get_work_calendar()
+    return render(
+        request,
+        "workbench/dossier.html",
+        {
+            "dossier": dossier,
+            "colour": deadline_colour(calendar, timezone.now(), dossier.due_at, Status(dossier.status)).value,
+            "actions": [(kind, ActionKind(kind.value).label, ActionForm(kind, prefix=kind.value)) for kind in allowed],
+            "timeline": dossier.actions.select_related("actor", "actor_agency").order_by("seq"),
+            "steps": dossier.steps.select_related("agency").order_by("seq"),
+            "documents": dossier.documents.all(),
+            "forms": [(kind, FORM_KINDS[kind]) for kind in available_forms(dossier)],
+        },
+    )
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, code: str, action: str) -> HttpResponse:
+    dossier = _dossier(request, code)
+    try:
+        kind = ActionType(action)
+    except ValueError as exc:
+        raise Http404(_("Không có thao tác này.")) from exc
+    form = ActionForm(kind, request.POST, request.FILES, prefix=kind.value)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else field
+            messages.error(request, f"{label}: {' '.join(errors)}")
+        return redirect("web:workbench-dossier", code=code)
+    files = [form.cleaned_data["file"]] if form.cleaned_data.get("file") else []
+    try:
+        perform(
+            dossier,
+            kind,
+            user=request.user,
+            note=form.cleaned_data["note"],
+            payload=form.payload(),
+            files=files,
+            idempotency_key=form.cleaned_data["idempotency_key"],
+        )
+    except DossierError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Đã thực hiện: %(action)s.") % {"action": ActionKind(kind.value).label})
+    return redirect("web:workbench-dossier", code=code)
+
+
+@login_required
+def intake_choose(request: HttpRequest) -> HttpResponse:
+    """The procedures the officer's desks receive, to start an intake."""
+    _officer(request)
+    desks = list(request.user.memberships.filter(role="counter").values_list("agency_id", flat=True))
+    offerings = offerings_received_at(desks)
+    terms = search_terms(request.GET.get("q", "")[:100])
+    for term in terms:
+        offerings = offerings.filter(procedure__search_text__contains=term)
+    context = {"offerings": offerings[:200], "q": request.GET.get("q", "")}
+    return render(request, "workbench/intake_choose.html", context)
+
+
+@login_required
+def intake(request: HttpRequest, offering_id: int) -> HttpResponse:
+    _officer(request)
+    desks = list(request.user.memberships.filter(role="counter").values_list("agency_id", flat=True))
+    offerings = offerings_received_at(desks).prefetch_related("channels", "templates__steps", "procedure__documents")
+    offering = get_object_or_404(offerings, pk=offering_id)
+    form = IntakeForm(offering, request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        checklist = [ChecklistItem(d.pk, data[f"form_{d.pk}"]) for d in form.documents if data.get(f"doc_{d.pk}")]
+        files = {d.pk: [data[f"scan_{d.pk}"]] for d in form.documents if data.get(f"scan_{d.pk}")}
+        applicant = Applicant(
+            data["applicant_type"],
+            data["applicant_name"],
+            data["applicant_id_number"],
+            data["applicant_phone"],
+            data["applicant_email"],
+            data["applicant_address"],
+        )
+        try:
+            dossier = open_dossier(
+                Intake(offering, data["channel"], applicant, data["subject"], checklist, files),
+                user=request.user,
+                idempotency_key=data["idempotency_key"],
+            )
+        except DossierError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Đã tiếp nhận hồ sơ %(code)s.") % {"code": dossier.code})
+            return redirect("web:workbench-dossier", code=dossier.code)
+    return render(request, "workbench/intake.html", {"form": form, "offering": offering})
+
+
+@login_required
+def form_pdf(request: HttpRequest, code: str, kind: str) -> HttpResponse:
+    dossier = _dossier(request, code)
+    try:
+        pdf = render_form(dossier, kind)
+    except FormNotAvailable as missing:
+        raise Http404(str(missing)) from missing
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{dossier.code}-{kind}.pdf"'
+    return response
+
+
+@login_required
+def book(request: HttpRequest) -> HttpResponse:
+    """The dossier book (sổ theo dõi) of what the officer may see, as Excel."""
+    _officer(request)
+    dossiers = visible_dossiers(request.user).order_by("received_at", "pk")
+    response = HttpResponse(
+        dossier_book_xlsx(dossiers), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="so-theo-doi-ho-so-{timezone.localdate():%Y%m%d}.xlsx"'
+    return response
