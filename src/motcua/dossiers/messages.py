@@ -43,9 +43,8 @@ def refusal_message(refused: Refused) -> str:
         "missing_required": _("Cần liệt kê đầy đủ các giấy tờ phải bổ sung."),
         "reason_required": _("Cần nêu lý do."),
         "last_step": _("Hồ sơ đang ở bước cuối của quy trình."),
-        "crosses_agency": _("Bước tiếp theo do cơ quan khác thực hiện: dùng “Chuyển liên thông”."),
-        "not_a_transfer": _("Bước tiếp theo không phải bước liên thông của cơ quan khác."),
-        "not_an_answer": _("Bước hiện tại không phải bước liên thông của cơ quan phối hợp."),
+        "handoff_kind": _("Để chuyển sang bước tiếp theo, dùng thao tác “%(expected)s”.")
+        % {"expected": _label(ActionKind, p.get("expected", ""))},
         "leader_approves": _("Ở bước của lãnh đạo, hồ sơ được chuyển tiếp bằng thao tác “Phê duyệt”."),
         "not_leader_step": _("Chỉ phê duyệt ở bước của lãnh đạo."),
         "no_earlier_step": _("Không có bước trước để trả lại."),

@@ -395,21 +395,32 @@ def _end_step(state: DossierState, plan: Plan, at: datetime, by: ActionType) -> 
     return replace(state, steps=(*state.steps[:-1], ended))
 
 
+def handoff_kind(plan: Plan, index: int) -> ActionType:
+    """How the dossier leaves step ``index`` for the next one (RULES.md §4).
+
+    Within the resolving agency, and between the one-stop desk and the resolving agency, it is a
+    plain forward. Towards a coordinating agency (neither desk nor resolver) it is an inter-agency
+    transfer (liên thông); coming back from one, that agency's answer.
+    """
+    here, there = plan.steps[index], plan.steps[index + 1]
+    own = {plan.desk_agency_id, plan.resolver_agency_id}
+    if here.agency_id != there.agency_id and there.agency_id not in own:
+        return ActionType.TRANSFER_TO_AGENCY
+    if here.agency_id != there.agency_id and here.agency_id not in own:
+        return ActionType.AGENCY_ANSWER
+    return ActionType.FORWARD
+
+
 def _next_step(state: DossierState, plan: Plan, action: ActionType) -> int:
-    """Index of the step after the current one, checking the hand-off kind (internal or inter-agency)."""
+    """Index of the step after the current one, checking the kind of hand-off."""
     index = state.step_index if state.step_index is not None else -1
     if index + 1 >= len(plan.steps):
         raise Refused("last_step")
-    here, there = plan.steps[index], plan.steps[index + 1]
-    crosses = here.agency_id != there.agency_id
-    if action is ActionType.FORWARD and here.role is Role.LEADER:
+    if action is ActionType.FORWARD and plan.steps[index].role is Role.LEADER:
         raise Refused("leader_approves")
-    if action is ActionType.FORWARD and crosses:
-        raise Refused("crosses_agency")
-    if action is ActionType.TRANSFER_TO_AGENCY and (not crosses or here.agency_id != plan.resolver_agency_id):
-        raise Refused("not_a_transfer")
-    if action is ActionType.AGENCY_ANSWER and (not crosses or here.agency_id == plan.resolver_agency_id):
-        raise Refused("not_an_answer")
+    expected = handoff_kind(plan, index)
+    if action is not expected:
+        raise Refused("handoff_kind", expected=expected)
     return index + 1
 
 

@@ -6,6 +6,8 @@ from django.test import Client
 
 from motcua.accounts.models import Membership, User
 from motcua.catalog.models import Procedure
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.projections import mismatched_dossiers
 
 
 @pytest.mark.django_db
@@ -40,9 +42,14 @@ def test_procedure_page(client: Client) -> None:
 @pytest.mark.django_db
 def test_load_demo_twice_is_harmless() -> None:
     out = StringIO()
-    call_command("load_demo", force=True, stdout=out)  # tests run with DEBUG off
-    call_command("load_demo", force=True, stdout=out)
-    assert "tạo mới 0, cập nhật 0, không đổi" in out.getvalue().splitlines()[2]
+    call_command("load_demo", force=True, dossiers=40, verbosity=0, stdout=out)  # tests run with DEBUG off
+    call_command("load_demo", force=True, dossiers=40, verbosity=0, stdout=out)
+    lines = out.getvalue().splitlines()
+    assert "tạo mới 0, cập nhật 0, không đổi" in lines[3]
+    assert lines[2].startswith("Hồ sơ mẫu (")
+    assert lines[5].startswith("Đã có ")
+    assert Dossier.objects.filter(status="returned").exists()
+    assert mismatched_dossiers() == []
     assert Procedure.objects.count() == 38
     assert User.objects.filter(username="admin", is_superuser=True).exists()
     roles = set(Membership.objects.values_list("role", flat=True))

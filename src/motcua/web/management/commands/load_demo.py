@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import os
+import sys
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from tqdm import tqdm
 
 from motcua.accounts.models import Membership, Role, User
 from motcua.catalog.interchange import CatalogLoadError, demo_catalog, load_catalog
 from motcua.catalog.models import Agency
+from motcua.dossiers.demo import create_demo_dossiers
+from motcua.dossiers.models import Dossier, DossierStatus
 
 DEFAULT_PASSWORD = "motcua-demo"
 
@@ -40,6 +44,12 @@ DEMO_USERS = [
     ),
     ("motcua-cv-so", "Hoàng Đức Anh (chuyên viên Sở Tài chính)", [("Sở Tài chính tỉnh Thái Nguyên", Role.SPECIALIST)]),
     ("motcua-ld-so", "Vũ Thị Mai (lãnh đạo Sở Tài chính)", [("Sở Tài chính tỉnh Thái Nguyên", Role.LEADER)]),
+    (
+        "motcua-cv-vpdk",
+        "Ngô Thị Thu (Văn phòng đăng ký đất đai)",
+        [("Văn phòng Đăng ký đất đai (và các Chi nhánh) – tỉnh Thái Nguyên", Role.SPECIALIST)],
+    ),
+    ("motcua-cv-ca", "Dương Văn Sơn (Công an tỉnh)", [("Công an tỉnh Thái Nguyên", Role.SPECIALIST)]),
     ("motcua-cchc", "Đỗ Quang Huy (cải cách hành chính)", [("Văn phòng UBND tỉnh Thái Nguyên", Role.REFORM)]),
     ("motcua-giamsat", "Bùi Thanh Tâm (theo dõi, giám sát)", [("Văn phòng UBND tỉnh Thái Nguyên", Role.MONITOR)]),
     ("congdan", "Nguyễn Văn An (công dân)", []),
@@ -51,6 +61,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--force", action="store_true", help="Cho phép chạy khi MOTCUA_DEBUG tắt.")
+        parser.add_argument(
+            "--dossiers", type=int, default=300, help="Số hồ sơ mẫu tạo khi chưa có hồ sơ nào (0: không tạo)."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEBUG and not options["force"]:
@@ -66,6 +79,15 @@ class Command(BaseCommand):
         password = os.environ.get("MOTCUA_DEMO_PASSWORD", DEFAULT_PASSWORD)
         created = self._users(password)
         self.stdout.write(f"Người dùng mẫu: tạo mới {created} (mật khẩu: {password}).")
+        if options["dossiers"] and Dossier.objects.exists():
+            self.stdout.write(f"Đã có {Dossier.objects.count()} hồ sơ: không tạo thêm hồ sơ mẫu.")
+        elif options["dossiers"]:
+            count = options["dossiers"]
+            bar = tqdm(total=count, desc="Hồ sơ mẫu", unit="hồ sơ", file=sys.stderr, disable=options["verbosity"] < 1)
+            made = create_demo_dossiers(count, progress=lambda n: bar.update(n - bar.n))
+            bar.close()
+            summary = ", ".join(f"{DossierStatus(status).label}: {n}" for status, n in sorted(made.items()))
+            self.stdout.write(f"Hồ sơ mẫu ({sum(made.values())}): {summary}.")
 
     @transaction.atomic
     def _users(self, password: str) -> int:
