@@ -8,7 +8,7 @@ live counters — all in the same transaction, so a refused or failed action lea
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -409,6 +409,31 @@ def replayed(user: User | None, idempotency_key: str | None) -> Dossier | None:
     return action.dossier if action else None
 
 
+def _written_once(user: User, idempotency_key: str | None, write: Callable[[list[str]], Dossier]) -> Dossier:
+    """Run ``write`` in one transaction, at most once per idempotency key.
+
+    ``write`` appends the names of the files it stores to the list it is given: if the transaction
+    fails they are removed, so nothing is left half-written. A replay, or a concurrent duplicate that
+    loses the race on the key's unique constraint, gets the dossier of the first request.
+    """
+    earlier = replayed(user, idempotency_key)
+    if earlier is not None:
+        return earlier
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            return write(stored)
+    except IntegrityError:
+        discard(stored)
+        earlier = replayed(user, idempotency_key)
+        if earlier is not None:
+            return earlier
+        raise
+    except BaseException:
+        discard(stored)
+        raise
+
+
 # --------------------------------------------------------------------------------------------------
 # intake
 
@@ -486,7 +511,7 @@ def open_dossier(
     cover every unconditional required document. Online, the applicant uploads an e-copy of each.
     """
     earlier = replayed(user, idempotency_key)
-    if earlier is not None:
+    if earlier is not None:  # a replay is answered before anything is validated again
         return earlier
     at = at or timezone.now()
     online = intake.channel == "online"
@@ -499,52 +524,42 @@ def open_dossier(
     snapshot = plan_snapshot(offering, intake.channel)
     plan = plan_from(snapshot)
     kind = ActionType.SUBMIT if online and not _is_desk_officer(user, plan) else ActionType.RECEIVE
-    stored: list[str] = []
-    try:
-        with transaction.atomic():
-            dossier = Dossier(
-                offering=offering,
-                procedure_id=offering.procedure_id,
-                resolving_agency_id=offering.agency_id,
-                receiving_agency_id=plan.desk_agency_id,
-                channel=intake.channel,
-                regime=lifecycle.regime_for(timezone.localdate(at)).value,
-                subject=intake.subject[:500],
-                applicant_type=applicant.type,
-                applicant_name=applicant.name,
-                applicant_id_number=applicant.id_number,
-                applicant_phone=applicant.phone,
-                applicant_email=applicant.email,
-                applicant_address=applicant.address,
-                applicant_user=user if kind is ActionType.SUBMIT else None,
-                plan=snapshot,
-            )
-            before = DossierState()
-            actor, after = _decide(before, plan, kind, user, dossier, at, {"online": online})
-            desk = Agency.objects.get(pk=plan.desk_agency_id)
-            dossier.code = allocate_dossier_code(desk, at)
-            dossier.search_text = fold(f"{dossier.code} {applicant.name} {applicant.id_number}")[:300]
-            dossier.save()
-            document_ids = _store_files(dossier, intake.files, names, DocumentKind.SUBMITTED, user, at, stored)
-            payload = {
-                "checklist": [
-                    {"document_id": i.document_id, "form": i.form, "quantity": i.quantity} for i in intake.checklist
-                ],
-                "documents": document_ids,
-            }
-            _append(
-                dossier, plan, before, after, kind, actor, user, at, "", payload, _scoped_key(user, idempotency_key)
-            )
-    except IntegrityError:
-        discard(stored)
-        earlier = replayed(user, idempotency_key)
-        if earlier is not None:
-            return earlier
-        raise
-    except BaseException:
-        discard(stored)
-        raise
-    return dossier
+
+    def write(stored: list[str]) -> Dossier:
+        dossier = Dossier(
+            offering=offering,
+            procedure_id=offering.procedure_id,
+            resolving_agency_id=offering.agency_id,
+            receiving_agency_id=plan.desk_agency_id,
+            channel=intake.channel,
+            regime=lifecycle.regime_for(timezone.localdate(at)).value,
+            subject=intake.subject[:500],
+            applicant_type=applicant.type,
+            applicant_name=applicant.name,
+            applicant_id_number=applicant.id_number,
+            applicant_phone=applicant.phone,
+            applicant_email=applicant.email,
+            applicant_address=applicant.address,
+            applicant_user=user if kind is ActionType.SUBMIT else None,
+            plan=snapshot,
+        )
+        before = DossierState()
+        actor, after = _decide(before, plan, kind, user, dossier, at, {"online": online})
+        desk = Agency.objects.get(pk=plan.desk_agency_id)
+        dossier.code = allocate_dossier_code(desk, at)
+        dossier.search_text = fold(f"{dossier.code} {applicant.name} {applicant.id_number}")[:300]
+        dossier.save()
+        document_ids = _store_files(dossier, intake.files, names, DocumentKind.SUBMITTED, user, at, stored)
+        payload = {
+            "checklist": [
+                {"document_id": i.document_id, "form": i.form, "quantity": i.quantity} for i in intake.checklist
+            ],
+            "documents": document_ids,
+        }
+        _append(dossier, plan, before, after, kind, actor, user, at, "", payload, _scoped_key(user, idempotency_key))
+        return dossier
+
+    return _written_once(user, idempotency_key, write)
 
 
 def _is_desk_officer(user: User, plan: Plan) -> bool:
@@ -567,42 +582,31 @@ def perform(
     at: datetime | None = None,
 ) -> Dossier:
     """Perform one action on ``dossier`` in one transaction; refused actions change nothing."""
-    earlier = replayed(user, idempotency_key)
-    if earlier is not None:
-        return earlier
     if kind in lifecycle.OPENING_ACTIONS:
         raise ActionRefused(_("Hồ sơ đã được tạo."))
     payload = dict(payload or {})
     _precheck_files({0: files})
-    stored: list[str] = []
-    try:
-        with transaction.atomic():
-            dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
-            at = at or timezone.now()
-            plan = plan_from(dossier.plan)
-            before = state_of(dossier)
-            if files:
-                kind_of_file = DocumentKind.RESULT if kind is ActionType.RECORD_RESULT else DocumentKind.SUPPLEMENT
-                payload["documents"] = [
-                    *payload.get("documents", []),
-                    *_store_files(dossier, {0: files}, {}, kind_of_file, user, at, stored),
-                ]
-            if kind is ActionType.RECORD_RESULT:
-                _check_result_documents(dossier, payload.get("documents", []))
-            actor, after = _decide(before, plan, kind, user, dossier, at, payload)
-            _append(
-                dossier, plan, before, after, kind, actor, user, at, note, payload, _scoped_key(user, idempotency_key)
-            )
-    except IntegrityError:
-        discard(stored)
-        earlier = replayed(user, idempotency_key)
-        if earlier is not None:
-            return earlier
-        raise
-    except BaseException:
-        discard(stored)
-        raise
-    return dossier
+    dossier_id = dossier.pk
+
+    def write(stored: list[str]) -> Dossier:
+        dossier = Dossier.objects.select_for_update().get(pk=dossier_id)  # one action at a time per dossier
+        moment = at or timezone.now()
+        plan = plan_from(dossier.plan)
+        before = state_of(dossier)
+        if files:
+            kind_of_file = DocumentKind.RESULT if kind is ActionType.RECORD_RESULT else DocumentKind.SUPPLEMENT
+            payload["documents"] = [
+                *payload.get("documents", []),
+                *_store_files(dossier, {0: files}, {}, kind_of_file, user, moment, stored),
+            ]
+        if kind is ActionType.RECORD_RESULT:
+            _check_result_documents(dossier, payload.get("documents", []))
+        actor, after = _decide(before, plan, kind, user, dossier, moment, payload)
+        key = _scoped_key(user, idempotency_key)
+        _append(dossier, plan, before, after, kind, actor, user, moment, note, payload, key)
+        return dossier
+
+    return _written_once(user, idempotency_key, write)
 
 
 def _check_result_documents(dossier: Dossier, ids: Sequence[int]) -> None:
