@@ -213,8 +213,9 @@ def fees(p: dict) -> list[dict]:
 
 
 def template(rows: list[dict], partner: str | None) -> list[dict]:
-    """An illustrative process: about 1/8 each (rounded down to a half unit) for receipt, approval and
-    return, the rest for appraisal (shared with the partner agency for an inter-agency procedure)."""
+    """An illustrative process: about 1/8 each (rounded down to a half hour, or a whole calendar day) for
+    receipt, approval and return, the rest for appraisal (shared with the partner agency for an
+    inter-agency procedure)."""
     durations = {(r["processing_amount"], r["processing_unit"]) for r in rows}
     if len(durations) != 1:
         return []
@@ -227,7 +228,10 @@ def template(rows: list[dict], partner: str | None) -> list[dict]:
         total, step_unit = Decimal(amount), "calendar_days"
     else:
         return []
-    share = max(Decimal("0.5"), (total / 8 * 2).to_integral_value(rounding="ROUND_FLOOR") / 2)
+    if step_unit == "calendar_days":  # whole days: a "1.5 day" step would end in the evening
+        share = max(Decimal(1), (total / 8).to_integral_value(rounding="ROUND_FLOOR"))
+    else:
+        share = max(Decimal("0.5"), (total / 8 * 2).to_integral_value(rounding="ROUND_FLOOR") / 2)
     appraisal = total - 3 * share
     steps = [{"name": "Tiếp nhận hồ sơ", "role": "counter", "allotted_amount": share}]
     if partner:
