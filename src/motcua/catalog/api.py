@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -171,5 +172,5 @@ def list_procedures(request: HttpRequest, filters: Query[ProcedureFilter]) -> An
 def get_procedure(request: HttpRequest, code: str) -> Any:
     procedure = procedure_detail(code)
     if procedure is None:
-        raise HttpError(404, f"Không tìm thấy thủ tục có mã “{code}”.")
+        raise HttpError(404, _("Không tìm thấy thủ tục có mã “%(code)s”.") % {"code": code})
     return procedure

@@ -13,6 +13,7 @@ from typing import Any, Literal
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
 from ninja import Status as Reply
 from ninja.errors import HttpError
@@ -283,7 +284,7 @@ def _visible(request: HttpRequest, code: str) -> Dossier:
     """The dossier if the caller may see it; 404 otherwise (whether it exists is not disclosed)."""
     dossier = visible_dossiers(request.auth).select_related(*_RELATED).filter(code=code).first()
     if dossier is None:
-        raise HttpError(404, f"Không tìm thấy hồ sơ “{code}” trong phạm vi bạn được xem.")
+        raise HttpError(404, _("Không tìm thấy hồ sơ “%(code)s” trong phạm vi bạn được xem.") % {"code": code})
     return dossier
 
 
@@ -295,7 +296,8 @@ def _offering(procedure: str, agency: str) -> Offering:
         .first()
     )
     if offering is None:
-        raise HttpError(422, f"Cơ quan “{agency}” không thực hiện thủ tục “{procedure}”.")
+        message = _("Cơ quan “%(agency)s” không thực hiện thủ tục “%(procedure)s”.")
+        raise HttpError(422, message % {"agency": agency, "procedure": procedure})
     return offering
 
 
@@ -313,7 +315,7 @@ def _intake(payload: DossierIn, files: dict[int, list[Any]] | None = None) -> In
 def _key(request: HttpRequest) -> str | None:
     key = request.headers.get("Idempotency-Key", "").strip()
     if len(key) > 80:
-        raise HttpError(422, "Idempotency-Key dài quá 80 ký tự.")
+        raise HttpError(422, _("Idempotency-Key dài quá 80 ký tự."))
     return key or None
 
 
@@ -345,11 +347,12 @@ def create_dossier_with_files(request: HttpRequest, data: Form[str]) -> Any:
     try:
         payload = DossierIn.model_validate_json(data)
     except ValueError as exc:
-        raise HttpError(422, "Trường data không phải JSON hợp lệ của hồ sơ.") from exc
+        raise HttpError(422, _("Trường data không phải JSON hợp lệ của hồ sơ.")) from exc
     files: dict[int, list[Any]] = {}
     for name in request.FILES:
         if not name.startswith("doc_") or not name[4:].isdigit():
-            raise HttpError(422, f"Tên trường tệp “{name}” phải có dạng doc_<id thành phần hồ sơ>.")
+            message = _("Tên trường tệp “%(name)s” phải có dạng doc_<id thành phần hồ sơ>.")
+            raise HttpError(422, message % {"name": name})
         files[int(name[4:])] = request.FILES.getlist(name)
     key = _key(request)
 
@@ -397,7 +400,7 @@ def _decode_cursor(cursor: str) -> int:
             raise ValueError(kind)
         return int(value)
     except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
-        raise HttpError(422, "Con trỏ phân trang không hợp lệ.") from exc
+        raise HttpError(422, _("Con trỏ phân trang không hợp lệ.")) from exc
 
 
 @router.get("/dossiers/{code}", response={200: DossierDetailOut, 404: ErrorOut}, summary="Chi tiết hồ sơ")

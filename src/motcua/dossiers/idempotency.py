@@ -15,6 +15,7 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja.errors import HttpError
 
 from motcua.dossiers.models import IdempotencyRecord
@@ -36,7 +37,7 @@ def _stored(request: HttpRequest, key: str, fingerprint: str) -> Response | None
     if record is None:
         return None
     if record.fingerprint != fingerprint:
-        raise HttpError(422, "Idempotency-Key này đã dùng cho một yêu cầu khác.")
+        raise HttpError(422, _("Idempotency-Key này đã dùng cho một yêu cầu khác."))
     return record.status_code, record.body
 
 
