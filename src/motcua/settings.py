@@ -139,6 +139,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Largest accepted scan or result document (checked by content type as well: PDF, JPEG, PNG).
 MOTCUA_MAX_UPLOAD_BYTES = int(os.environ.get("MOTCUA_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Largest catalogue file accepted by the admin's import (a whole exported catalogue is about 14 MB of JSON).
+MOTCUA_CATALOG_IMPORT_MAX_BYTES = int(os.environ.get("MOTCUA_CATALOG_IMPORT_MAX_BYTES", 50 * 1024 * 1024))
 # Public address of the site, printed on paper forms (the receipt's QR code links to the tracking page).
 MOTCUA_PUBLIC_URL = os.environ.get("MOTCUA_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 

@@ -3,20 +3,36 @@
 Model validation (identifiers, dates) runs through the forms; process templates are checked against
 the processing times of the channels they apply to, both when a template is edited and when an
 offering's processing times change, so the admin never saves a template that does not add up.
+
+Administrators import catalogue files from the procedure list ("Nhập danh mục"): the same pipeline as
+``motcua import-catalog`` (``catalog.importing``), one transaction per uploaded file, so officers who have
+no shell can take in what the national portal publishes. The largest accepted file is the setting
+``MOTCUA_CATALOG_IMPORT_MAX_BYTES``.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.forms.models import BaseInlineFormSet
-from django.urls import reverse
+from django.http import HttpRequest, HttpResponse
+from django.template.defaultfilters import filesizeformat
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from motcua.catalog.importing import IMPORTABLE, FileReport, ImportReport, import_data
 from motcua.catalog.models import (
     Agency,
     Fee,
@@ -104,6 +120,200 @@ class ProcedureAdmin(admin.ModelAdmin):
         if not search_term:
             return queryset, False
         return filter_by_text(queryset, search_term), False
+
+    # import ----------------------------------------------------------------------------------------
+
+    def get_urls(self) -> list[URLPattern]:
+        # before the model's own patterns, whose "<path:object_id>/" would otherwise take "import/"
+        view = self.admin_site.admin_view(self.import_view)
+        return [path("import/", view, name="catalog_procedure_import"), *super().get_urls()]
+
+    def has_import_permission(self, request: HttpRequest) -> bool:
+        """An import creates and changes procedures, so it needs both permissions."""
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        extra_context = {**(extra_context or {}), "can_import_catalog": self.has_import_permission(request)}
+        return super().changelist_view(request, extra_context)
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        """Upload catalogue files and import each in its own transaction; the summary is shown on the page.
+
+        ``admin_view`` has already required a staff login and CSRF protection; the permissions are checked
+        here because the page is not one of the model's standard views.
+        """
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        report: ImportReport | None = None
+        if request.method == "POST":
+            form = CatalogImportForm(request.POST, request.FILES)
+            if form.is_valid():
+                report = ImportReport([_import_upload(upload) for upload in form.cleaned_data["files"]])
+                _announce(request, report)
+                form = CatalogImportForm()
+        else:
+            form = CatalogImportForm()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Nhập danh mục thủ tục"),
+            "form": form,
+            "report": report,
+            "summary": _ImportSummary.of(report) if report is not None else None,
+            "max_size": import_size_limit(),
+            "formats": ", ".join(IMPORTABLE),
+        }
+        return TemplateResponse(request, "admin/catalog/procedure/import.html", context)
+
+
+# --------------------------------------------------------------------------------------------------
+# importing catalogue files from the admin
+
+#: What each kind of file is, for the summary table.
+FILE_KINDS = {
+    "portal-detail": _("Bản ghi chi tiết (Cổng DVCQG)"),
+    "portal-list": _("Danh sách Excel (Cổng DVCQG)"),
+    "motcua-json": _("Danh mục motcua (JSON)"),
+    "motcua-yaml": _("Danh mục motcua (YAML)"),
+    "motcua-xlsx": _("Danh mục motcua (Excel)"),
+}
+
+#: Kinds of records, in the order of the catalogue format.
+RECORD_KINDS = {
+    "agencies": _("Cơ quan"),
+    "fields": _("Lĩnh vực"),
+    "procedures": _("Thủ tục"),
+    "offerings": _("Thủ tục tại cơ quan"),
+    "calendar_overrides": _("Ngày nghỉ, ngày làm việc điều chỉnh"),
+}
+
+
+def import_size_limit() -> int:
+    """Largest accepted file, in bytes (a whole catalogue exported as JSON is about 15 MB)."""
+    return int(settings.MOTCUA_CATALOG_IMPORT_MAX_BYTES)
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field: each is checked as a file, the value is the list."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        uploads = [upload for upload in (data if isinstance(data, list | tuple) else [data]) if upload]
+        if not uploads:
+            raise ValidationError(self.error_messages["required"], code="required")
+        check_one = super().clean
+        return [check_one(upload, initial) for upload in uploads]
+
+
+class CatalogImportForm(forms.Form):
+    files = MultipleFileField(
+        label=_("Tệp danh mục"),
+        error_messages={"required": _("Hãy chọn ít nhất một tệp.")},
+        help_text=_(
+            "Bản ghi chi tiết JSON hoặc danh sách Excel tải từ Cổng Dịch vụ công quốc gia; tệp danh mục motcua "
+            "(JSON, YAML, Excel). Có thể chọn nhiều tệp."
+        ),
+    )
+
+    def clean_files(self) -> list[UploadedFile]:
+        """Refuse the whole upload when one file has a format or a size that cannot be imported, naming it:
+        importing the others while silently leaving one out would let it be forgotten."""
+        uploads: list[UploadedFile] = self.cleaned_data["files"]
+        limit = import_size_limit()
+        problems = []
+        for upload in uploads:
+            name = upload.name or ""
+            if Path(name).suffix.lower() not in IMPORTABLE:
+                problems.append(
+                    ValidationError(
+                        _("Tệp “%(name)s”: chỉ nhận tệp %(formats)s."),
+                        code="format",
+                        params={"name": name, "formats": ", ".join(IMPORTABLE)},
+                    )
+                )
+            elif upload.size is not None and upload.size > limit:
+                problems.append(
+                    ValidationError(
+                        _("Tệp “%(name)s” (%(size)s) lớn hơn giới hạn %(limit)s."),
+                        code="size",
+                        params={"name": name, "size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
+                    )
+                )
+        if problems:
+            raise ValidationError(problems)
+        return uploads
+
+
+def _import_upload(upload: UploadedFile) -> FileReport:
+    """One uploaded file through the import pipeline (its own transaction, all or nothing)."""
+    try:
+        data = upload.read()
+    finally:
+        upload.close()
+    return import_data(upload.name or "", data)
+
+
+def _announce(request: HttpRequest, report: ImportReport) -> None:
+    imported = len(report.files) - len(report.failed)
+    if imported:
+        messages.success(
+            request,
+            ngettext("Đã nhập %(count)d tệp.", "Đã nhập %(count)d tệp.", imported) % {"count": imported},
+        )
+    if report.failed:
+        count = len(report.failed)
+        messages.error(
+            request,
+            ngettext(
+                "%(count)d tệp không nhập được, không có gì của tệp đó được ghi; xem lý do bên dưới.",
+                "%(count)d tệp không nhập được, không có gì của các tệp đó được ghi; xem lý do bên dưới.",
+                count,
+            )
+            % {"count": count},
+        )
+
+
+@dataclass
+class _ImportSummary:
+    """The report laid out for the page's tables."""
+
+    kinds: list[tuple[str, int, int, int]]  # label, created, updated, unchanged
+    files: list[tuple[str, str, int, int, int, str, list[str]]]  # name, kind, counts, error, warnings
+    unparsed: list[tuple[str, int]]
+    totals: tuple[int, int, int]
+
+    @classmethod
+    def of(cls, report: ImportReport) -> _ImportSummary:
+        by_kind = report.by_kind()
+        kinds = [
+            (str(label), by_kind[kind]["created"], by_kind[kind]["updated"], by_kind[kind]["unchanged"])
+            for kind, label in RECORD_KINDS.items()
+            if kind in by_kind
+        ]
+        files = []
+        for file_report in report.files:
+            counts: Counter[str] = Counter()
+            for kind_counts in file_report.summary.counts.values():
+                counts.update(kind_counts)
+            kind = str(FILE_KINDS.get(file_report.kind, file_report.kind or "—"))
+            files.append(
+                (
+                    file_report.name,
+                    kind,
+                    counts["created"],
+                    counts["updated"],
+                    counts["unchanged"],
+                    file_report.error,
+                    file_report.warnings,
+                )
+            )
+        totals = (report.total("created"), report.total("updated"), report.total("unchanged"))
+        return cls(kinds, files, report.unparsed.most_common(), totals)
 
 
 class OfferingChannelFormSet(BaseInlineFormSet):

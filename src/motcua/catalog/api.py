@@ -2,18 +2,28 @@
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import PlainSerializer
 
 from motcua.catalog.models import Level, Procedure
 from motcua.catalog.selectors import procedure_detail, search_procedures
 
 router = Router(tags=["catalog"])
+
+
+def _json_number(value: Decimal) -> int | float:
+    """Amounts and times as JSON numbers (20000000, 0.5), not strings: what clients compute with."""
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+#: A decimal stored exactly, answered as a number.
+Number = Annotated[Decimal, PlainSerializer(_json_number, return_type=float, when_used="always")]
 
 
 class ProcedureFilter(Schema):
@@ -50,7 +60,7 @@ class AgencyRefOut(Schema):
 
 class ChannelOut(Schema):
     channel: str
-    processing_amount: Decimal | None
+    processing_amount: Number | None
     processing_unit: str
     processing_text: str
 
@@ -58,7 +68,7 @@ class ChannelOut(Schema):
 class FeeOut(Schema):
     kind: str
     name: str
-    amount_vnd: Decimal | None
+    amount_vnd: Number | None
     condition: str
     channel: str
 
@@ -68,7 +78,7 @@ class StepOut(Schema):
     name: str
     role: str
     executing_agency: AgencyRefOut | None
-    allotted_amount: Decimal
+    allotted_amount: Number
     allotted_unit: str
 
 
@@ -107,13 +117,13 @@ class ResultOut(Schema):
 
 
 class TimeOut(Schema):
-    amount: Decimal | None = Field(None, description="Số (ngày, giờ…), rỗng nếu không phân tích được.")
+    amount: Number | None = Field(None, description="Số (ngày, giờ…), rỗng nếu không phân tích được.")
     unit: str | None = Field(None, description="working_days, working_hours, calendar_days, months…")
     text: str = Field("", description="Nguyên văn.")
 
 
 class FeeAmountOut(Schema):
-    amount: Decimal | None = None
+    amount: Number | None = None
     currency: str | None = Field(None, description="VND, USD…; rỗng nếu miễn phí hoặc không rõ.")
     text: str = ""
     note: str = ""

@@ -6,7 +6,9 @@ importing the same files twice changes nothing the second time (the loader write
 
 What the portal publishes is *merged* into what the database holds: national facts (name, levels,
 documents, legal basis, times and fees as published, …) are replaced by the file's, while what the
-province added (status, validity, notes, online level, its offerings) is kept.
+province added (status, validity, notes, online level, its offerings) is kept. A section the portal
+leaves empty ("Không có thông tin", an empty cell of the list) states nothing, so it does not erase what
+the other publication gave.
 """
 
 from __future__ import annotations
@@ -208,27 +210,50 @@ def record_from_detail(parsed: ParsedRecord, field_code: str | None) -> dict[str
     }
     if parsed.source_url.startswith("http"):
         record["source_url"] = parsed.source_url[:500]
+    # An empty section is the portal's "Không có thông tin": no information, not the fact that there is
+    # none. Left unstated, it keeps in merge mode what another source gave (the portal's Excel list names
+    # the resolving agencies of about a thousand procedures whose detail record says nothing of them).
+    for name in _UNSTATED_WHEN_EMPTY:
+        if not record[name]:
+            del record[name]
     return record
 
 
-def records_from_list(
-    portal_list: PortalList, existing: dict[str, dict[str, Any]], fields: _Fields
-) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
+#: Sections of a detail record that do not erase what the database holds when the record leaves them empty.
+_UNSTATED_WHEN_EMPTY = (
+    "field",
+    "decision_number",
+    "procedure_type",
+    "subjects",
+    "competent_authority",
+    "resolving_agencies",
+    "coordinating_agencies",
+)
+
+
+def _squeeze(text: str) -> str:
+    """White space collapsed to single spaces and trimmed."""
+    return " ".join(text.split())
+
+
+def records_from_list(portal_list: PortalList, fields: _Fields) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
     """Procedures of the portal's Excel list (code, name, issuing body, agencies, field) merged in."""
     records, new_fields = [], []
     for row in portal_list.rows:
         code, new = fields.code_for(row.field_name)
         if new is not None and new not in new_fields:
             new_fields.append(new)
-        records.append(
-            {
-                "code": row.code,
-                "name": row.name,
-                "field": code,
-                "issuing_body": row.issuing_body,
-                "resolving_agencies": "\n".join(row.executing_agencies),
-            }
-        )
+        # white space collapsed as the detail parser does, or the same name would differ between the two
+        # sources by a double space and every import of both would update it
+        record = {
+            "code": row.code,
+            "name": _squeeze(row.name),
+            "field": code,
+            "issuing_body": _squeeze(row.issuing_body),
+            "resolving_agencies": "\n".join(_squeeze(agency) for agency in row.executing_agencies),
+        }
+        # an empty cell says nothing: it does not erase what a detail record gave (see record_from_detail)
+        records.append({name: value for name, value in record.items() if value or name in ("code", "name")})
     return records, new_fields
 
 
@@ -299,6 +324,16 @@ def _document(name: str, data: bytes, fields: _Fields) -> Parsed:
 
 
 def _detail_document(content: Any, fields: _Fields) -> Parsed:
+    # The parser's own messages are English (it is a library); the two cases it refuses are said here in the
+    # interface's language, since the reason is shown as is to the officer who imported the file.
+    if not isinstance(content, dict):
+        raise ImportFailed(
+            "tệp JSON không phải bản ghi thủ tục của Cổng DVCQG (một đối tượng JSON) "
+            f"cũng không phải tệp danh mục {FORMAT}"
+        )
+    code = content.get("ma_thu_tuc")
+    if not isinstance(code, str) or not code.strip():
+        raise ImportFailed("bản ghi thủ tục không có mã thủ tục (trường “ma_thu_tuc” thiếu hoặc trống)")
     try:
         parsed = parse_record(content)
     except RecordError as exc:

@@ -31,7 +31,12 @@ def search_procedures(
     include_drafts: bool = False,
 ) -> QuerySet[Procedure]:
     """Published procedures matching the filters (``field`` is a field code, ``agency`` an e-ID)."""
-    procedures = Procedure.objects.select_related("field").prefetch_related("levels")
+    # a list needs neither the long texts nor the JSON columns: decoding them dominated a search
+    procedures = (
+        Procedure.objects.select_related("field")
+        .prefetch_related("levels")
+        .only("code", "name", "online_level", "status", "field__code", "field__name")
+    )
     if not include_drafts:
         procedures = procedures.filter(status=ProcedureStatus.PUBLISHED)
     if query:

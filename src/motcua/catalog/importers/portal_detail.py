@@ -752,6 +752,14 @@ def _legal_number_at(text: str, match: re.Match[str]) -> tuple[str, int] | None:
         if cut is None:
             return None
         end = cut
+    elif not following or following.isspace():
+        # "TT-BCAQUY ĐỊNH MỨC": a title in capitals glued to the code, its first word then a space.
+        run_start = end
+        while run_start > issuer_start + 1 and text[run_start - 1].isupper():
+            run_start -= 1
+        cut = next((k for k in range(run_start + 1, end) if _CAPITAL_TITLE_WORDS.match(text, k)), None)
+        if cut is not None:
+            end = cut
     number = text[start:end]
     after = text[end:]
     glued_before = start == 0 or not text[start - 1].isspace()

@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from motcua.catalog.interchange import dump_catalog
 from motcua.catalog.models import Level
 from motcua.catalog.selectors import search_procedures
-from motcua.catalog.spreadsheet import catalog_to_xlsx
+from motcua.catalog.spreadsheet import CatalogSpreadsheetError, catalog_to_xlsx
 
 FORMATS = {".json": "json", ".yaml": "yaml", ".yml": "yaml", ".xlsx": "xlsx"}
 
@@ -38,7 +38,11 @@ class Command(BaseCommand):
         else:
             data = dump_catalog()
         if kind == "xlsx":
-            path.write_bytes(catalog_to_xlsx(data))
+            try:
+                content = catalog_to_xlsx(data)
+            except CatalogSpreadsheetError as error:
+                raise CommandError(f"Không xuất được ra Excel: {error} Hãy xuất ra .json hoặc .yaml.") from error
+            path.write_bytes(content)
         elif kind == "json":
             path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         else:
