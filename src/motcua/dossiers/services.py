@@ -15,7 +15,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -118,14 +120,13 @@ def validate_applicant(applicant: Applicant) -> Applicant:
             _("Mã số thuế phải gồm 10 chữ số (hoặc 10 chữ số, dấu gạch ngang và 3 chữ số)."),
             field="applicant.id_number",
         )
-    return Applicant(
-        applicant.type,
-        name,
-        number,
-        applicant.phone.strip(),
-        applicant.email.strip(),
-        " ".join(applicant.address.split()),
-    )
+    email = applicant.email.strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError as exc:
+            raise InvalidInput(_("Địa chỉ thư điện tử không hợp lệ."), field="applicant.email") from exc
+    return Applicant(applicant.type, name, number, applicant.phone.strip(), email, " ".join(applicant.address.split()))
 
 
 # --------------------------------------------------------------------------------------------------

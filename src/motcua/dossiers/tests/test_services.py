@@ -77,6 +77,9 @@ def test_missing_documents_and_bad_ids_write_nothing(commune: Agency, staff: dic
     with pytest.raises(InvalidInput) as caught:
         open_dossier(counter_intake(offering, id_number="12345"), user=staff["counter"])
     assert caught.value.field == "applicant.id_number"
+    with pytest.raises(InvalidInput) as caught:
+        open_dossier(counter_intake(offering, email="an@"), user=staff["counter"])
+    assert caught.value.field == "applicant.email"
     assert Dossier.objects.count() == 0
 
 
