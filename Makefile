@@ -36,5 +36,13 @@ openapi: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/workdays_bench.py
 
+## PostgreSQL benchmarks of issue 4 (throw-away databases; options: make bench-queue BENCH_ARGS="--dossiers 100000")
+.PHONY: bench-intake bench-queue
+bench-intake: $(STAMP)
+	$(BIN)/python bench/intake_http.py $(BENCH_ARGS)
+
+bench-queue: $(STAMP)
+	$(BIN)/python bench/queue_scale.py $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) var .pytest_cache .hypothesis
