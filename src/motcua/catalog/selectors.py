@@ -77,6 +77,6 @@ def offerings_received_at(desk_ids: list[int]) -> QuerySet[Offering]:
     return (
         Offering.objects.filter(active=True)
         .filter(Q(receiving_agency_id__in=desk_ids) | Q(receiving_agency__isnull=True, agency_id__in=desk_ids))
-        .select_related("procedure", "agency")
+        .select_related("procedure", "agency", "receiving_agency")
         .order_by("agency__name", "procedure__name")
     )

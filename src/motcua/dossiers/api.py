@@ -23,7 +23,7 @@ from motcua.calendars.selectors import get_work_calendar
 from motcua.catalog.models import Offering
 from motcua.dossiers.idempotency import idempotent
 from motcua.dossiers.models import Dossier, DossierDocument
-from motcua.dossiers.selectors import allowed_actions_for, visible_dossiers
+from motcua.dossiers.selectors import allowed_actions_for, visible_dossiers, visible_page
 from motcua.dossiers.services import Applicant, ChecklistItem, Intake, attach_document, open_dossier, perform
 from motcua.rules.lifecycle import ActionType, Status, deadline_colour
 from motcua.rules.text import search_terms
@@ -154,6 +154,10 @@ class DossierOut(Schema):
     deadline: str = Field(..., description="green, amber (≤ 1 ngày làm việc), red (quá hạn), paused, none")
 
 
+class DossierCreatedOut(DossierOut):
+    allowed_actions: list[str]
+
+
 class DossierDetailOut(DossierOut):
     allowed_actions: list[str]
     steps: list[StepOut]
@@ -227,6 +231,14 @@ def dossier_data(dossier: Dossier, now: datetime | None = None) -> dict[str, Any
     }
 
 
+def created_data(dossier: Dossier, request: HttpRequest) -> dict[str, Any]:
+    """The answer to an intake: the dossier as received and what the caller may do next (its log and
+    control sheet are one GET away; building them here would double the cost of an intake)."""
+    data = dossier_data(dossier)
+    data["allowed_actions"] = [kind.value for kind in allowed_actions_for(request.auth, dossier)]
+    return data
+
+
 def detail_data(dossier: Dossier, request: HttpRequest) -> dict[str, Any]:
     data = dossier_data(dossier)
     data["allowed_actions"] = [kind.value for kind in allowed_actions_for(request.auth, dossier)]
@@ -290,7 +302,7 @@ def _visible(request: HttpRequest, code: str) -> Dossier:
 
 def _offering(procedure: str, agency: str) -> Offering:
     offering = (
-        Offering.objects.select_related("procedure", "agency")
+        Offering.objects.select_related("procedure", "agency", "receiving_agency")
         .prefetch_related("channels", "templates__steps", "procedure__documents")
         .filter(procedure__code=procedure, agency__identifier=agency)
         .first()
@@ -325,7 +337,7 @@ def _key(request: HttpRequest) -> str | None:
 
 @router.post(
     "/dossiers",
-    response={201: DossierDetailOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={201: DossierCreatedOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut},
     summary="Tiếp nhận hồ sơ (tại quầy) hoặc nộp hồ sơ trực tuyến",
 )
 def create_dossier(request: HttpRequest, payload: DossierIn) -> Any:
@@ -333,14 +345,14 @@ def create_dossier(request: HttpRequest, payload: DossierIn) -> Any:
 
     def run() -> tuple[int, dict[str, Any]]:
         dossier = open_dossier(_intake(payload), user=request.auth, idempotency_key=key)
-        return 201, detail_data(dossier, request)
+        return 201, created_data(dossier, request)
 
     return Reply(*idempotent(request, key, run))
 
 
 @router.post(
     "/dossiers/upload",
-    response={201: DossierDetailOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={201: DossierCreatedOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut},
     summary="Tiếp nhận hoặc nộp hồ sơ kèm tệp (multipart: data = JSON như POST /dossiers, tệp doc_<id thành phần>)",
 )
 def create_dossier_with_files(request: HttpRequest, data: Form[str]) -> Any:
@@ -358,14 +370,14 @@ def create_dossier_with_files(request: HttpRequest, data: Form[str]) -> Any:
 
     def run() -> tuple[int, dict[str, Any]]:
         dossier = open_dossier(_intake(payload, files), user=request.auth, idempotency_key=key)
-        return 201, detail_data(dossier, request)
+        return 201, created_data(dossier, request)
 
     return Reply(*idempotent(request, key, run))
 
 
 @router.get("/dossiers", response=DossierPage, summary="Danh sách hồ sơ được xem (phân trang bằng con trỏ)")
 def list_dossiers(request: HttpRequest, filters: Query[DossierFilter]) -> Any:
-    dossiers = visible_dossiers(request.auth).select_related(*_RELATED)
+    dossiers = Dossier.objects.select_related(*_RELATED)
     if filters.status:
         dossiers = dossiers.filter(status=filters.status)
     if filters.procedure:
@@ -376,9 +388,8 @@ def list_dossiers(request: HttpRequest, filters: Query[DossierFilter]) -> Any:
         dossiers = dossiers.filter(channel=filters.channel)
     for term in search_terms(filters.q):
         dossiers = dossiers.filter(search_text__contains=term)
-    if filters.cursor:
-        dossiers = dossiers.filter(pk__lt=_decode_cursor(filters.cursor))
-    page = list(dossiers.order_by("-pk")[: filters.limit + 1])
+    before = _decode_cursor(filters.cursor) if filters.cursor else None
+    page = visible_page(request.auth, dossiers, before=before, limit=filters.limit + 1)
     more = len(page) > filters.limit
     page = page[: filters.limit]
     now = timezone.now()

@@ -140,12 +140,16 @@ class Dossier(models.Model):
         verbose_name = _("hồ sơ")
         verbose_name_plural = _("hồ sơ")
         indexes = [
-            # the officer's queue: dossiers at a step of my agency and role, by deadline
-            models.Index(fields=["current_agency", "current_role", "status", "step_due_at"], name="dossier_queue"),
-            models.Index(fields=["resolving_agency", "status", "due_at"], name="dossier_resolver"),
-            models.Index(fields=["receiving_agency", "status", "due_at"], name="dossier_desk"),
-            models.Index(fields=["applicant_user", "received_at"], name="dossier_applicant"),
+            # the officer's queue: dossiers at a step of my agency and role, in the order the workbench
+            # shows them (current_agency is cleared when a dossier ends, so no status is needed)
+            models.Index(fields=["current_agency", "current_role", "due_at", "id"], name="dossier_queue"),
+            # the newest dossiers of an agency or an applicant (API list, one branch each: see selectors)
+            models.Index(fields=["resolving_agency", "id"], name="dossier_resolver"),
+            models.Index(fields=["receiving_agency", "id"], name="dossier_desk"),
+            models.Index(fields=["applicant_user", "id"], name="dossier_applicant"),
             models.Index(fields=["received_at", "id"], name="dossier_received"),
+            # reports by agency and status
+            models.Index(fields=["resolving_agency", "status", "due_at"], name="dossier_resolver_status"),
         ]
 
     def __str__(self) -> str:
@@ -231,6 +235,8 @@ class DossierStep(models.Model):
         verbose_name_plural = _("phiếu kiểm soát")
         ordering = ["dossier", "seq"]
         constraints = [models.UniqueConstraint(fields=["dossier", "seq"], name="dossier_step_seq_unique")]
+        # the dossiers that passed through an agency, newest first (visibility of coordinating agencies)
+        indexes = [models.Index(fields=["agency", "dossier"], name="dossier_step_agency")]
 
     def __str__(self) -> str:
         return f"{self.dossier_id} {self.seq}. {self.name}"

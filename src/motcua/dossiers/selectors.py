@@ -7,7 +7,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from motcua.accounts.models import User
 from motcua.dossiers.models import Dossier, DossierStep
 from motcua.dossiers.services import actor_capacities, plan_from, state_of
-from motcua.rules.lifecycle import ACTIVE_STATUSES, OPENING_ACTIONS, ActionType, allowed_actions, may_act
+from motcua.rules.lifecycle import OPENING_ACTIONS, ActionType, allowed_actions, may_act
 
 
 def public_dossier(code: str) -> Dossier | None:
@@ -41,13 +41,45 @@ OFFICER_ROLES = ("counter", "specialist", "leader")
 
 
 def queue(user: User) -> QuerySet[Dossier]:
-    """The officer's queue: active dossiers whose current step is at one of their agencies in one of
-    their roles (the ``dossier_queue`` index serves it)."""
+    """The officer's queue: dossiers whose current step is at one of their agencies in one of their roles.
+
+    No status filter: a dossier that ends has no current agency (``services.project``), so only active
+    dossiers match — and the ``dossier_queue`` index (agency, role, due, id) then serves the workbench's
+    order directly, without sorting the whole queue.
+    """
     scope = Q(pk__in=[])
     for membership in user.memberships.all():
         if membership.role in OFFICER_ROLES:
             scope |= Q(current_agency_id=membership.agency_id, current_role=membership.role)
-    return Dossier.objects.filter(scope, status__in=[s.value for s in ACTIVE_STATUSES])
+    return Dossier.objects.filter(scope)
+
+
+def visible_page(user: User, dossiers: QuerySet[Dossier], *, before: int | None, limit: int) -> list[Dossier]:
+    """The newest ``limit`` dossiers of ``dossiers`` that ``user`` may see, with ids below ``before``.
+
+    The same scope as :func:`visible_dossiers`, but asked one branch at a time — resolving agency,
+    receiving desk, an agency that held a step, the applicant — each served by its own index in id order,
+    then merged: an ``OR`` of the branches would make the database scan dossiers newest first until
+    enough match (seconds for a quiet agency among millions of dossiers).
+    """
+    if not user.is_authenticated:
+        return []
+    if before is not None:
+        dossiers = dossiers.filter(pk__lt=before)
+    agencies = officer_agency_ids(user)
+    branches = [dossiers.filter(applicant_user=user)]
+    if agencies:
+        branches += [
+            dossiers.filter(resolving_agency_id__in=agencies),
+            dossiers.filter(receiving_agency_id__in=agencies),
+            dossiers.filter(steps__agency_id__in=agencies).distinct(),
+        ]
+    ids: set[int] = set()
+    for branch in branches:
+        ids.update(branch.order_by("-pk").values_list("pk", flat=True)[:limit])
+    newest = sorted(ids, reverse=True)[:limit]
+    found = {d.pk: d for d in dossiers.filter(pk__in=newest)}
+    return [found[pk] for pk in newest if pk in found]
 
 
 def allowed_actions_for(user: User, dossier: Dossier) -> list[ActionType]:

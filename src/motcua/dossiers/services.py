@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -263,27 +264,30 @@ def project(dossier: Dossier, state: DossierState, plan: Plan) -> None:
 
 
 def _sync_steps(dossier: Dossier, before: DossierState, after: DossierState, plan: Plan) -> None:
-    """Write the control-sheet rows that the action changed (the last one or two)."""
+    """Write the control-sheet rows that the action changed: the step it ended, the step it started."""
     names = {s.position: s.name for s in plan.steps}
     first_changed = max(0, len(before.steps) - 1)
+    new_rows = []
     for seq, record in enumerate(after.steps[first_changed:], start=first_changed + 1):
         if seq <= len(before.steps) and before.steps[seq - 1] == record:
             continue
-        DossierStep.objects.update_or_create(
-            dossier=dossier,
-            seq=seq,
-            defaults={
-                "position": record.position,
-                "name": names.get(record.position, ""),
-                "role": record.role.value,
-                "agency_id": record.agency_id,
-                "started_at": record.started_at,
-                "due_at": record.due_at,
-                "ended_at": record.ended_at,
-                "outcome": record.outcome.value if record.outcome else "",
-                "ended_by": record.ended_by.value if record.ended_by else "",
-            },
-        )
+        values = {
+            "position": record.position,
+            "name": names.get(record.position, ""),
+            "role": record.role.value,
+            "agency_id": record.agency_id,
+            "started_at": record.started_at,
+            "due_at": record.due_at,
+            "ended_at": record.ended_at,
+            "outcome": record.outcome.value if record.outcome else "",
+            "ended_by": record.ended_by.value if record.ended_by else "",
+        }
+        if seq <= len(before.steps):
+            DossierStep.objects.filter(dossier=dossier, seq=seq).update(**values)
+        else:
+            new_rows.append(DossierStep(dossier=dossier, seq=seq, **values))
+    if new_rows:
+        DossierStep.objects.bulk_create(new_rows)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -306,7 +310,7 @@ def allocate_dossier_code(agency: Agency, received_at: datetime) -> str:
         f"ON CONFLICT (agency_id, day) DO UPDATE SET last_value = {table}.last_value + 1 "
         "RETURNING last_value"
     )
-    with transaction.atomic(), connection.cursor() as cursor:
+    with connection.cursor() as cursor:  # one statement: atomic on its own, or part of the caller's transaction
         cursor.execute(sql, [agency.pk, day])
         (sequence,) = cursor.fetchone()
     return format_dossier_code(agency.identifier, day, sequence)
@@ -350,7 +354,7 @@ def _decide(
 # the log
 
 
-def _append(
+def _log(
     dossier: Dossier,
     plan: Plan,
     before: DossierState,
@@ -363,11 +367,9 @@ def _append(
     payload: Mapping[str, Any],
     idempotency_key: str,
 ) -> DossierAction:
-    """Append one action, project the state, sync the control sheet and add to the counters."""
+    """Append one action to the log, sync the control sheet and add to the counters; the dossier row
+    already holds the state the action led to."""
     step_position = plan.steps[before.step_index].position if before.step_index is not None else None
-    project(dossier, after, plan)
-    dossier.action_count += 1
-    dossier.save()
     action = DossierAction.objects.create(
         dossier=dossier,
         seq=dossier.action_count,
@@ -386,9 +388,8 @@ def _append(
     _sync_steps(dossier, before, after, plan)
     deltas = increments(kind, after, dossier.channel)
     if deltas:
-        add_to_counters(
-            timezone.localdate(at), dossier.resolving_agency_id, dossier.procedure_id, dossier.channel, deltas
-        )
+        day = timezone.localdate(at)
+        add_to_counters(day, dossier.resolving_agency_id, dossier.procedure_id, dossier.channel, deltas)
     return action
 
 
@@ -514,6 +515,7 @@ def open_dossier(
     earlier = replayed(user, idempotency_key)
     if earlier is not None:  # a replay is answered before anything is validated again
         return earlier
+    prefetch_related_objects([user], "memberships")  # read once: capacities and desk checks use them
     at = at or timezone.now()
     online = intake.channel == "online"
     applicant = validate_applicant(intake.applicant)
@@ -525,13 +527,14 @@ def open_dossier(
     snapshot = plan_snapshot(offering, intake.channel)
     plan = plan_from(snapshot)
     kind = ActionType.SUBMIT if online and not _is_desk_officer(user, plan) else ActionType.RECEIVE
+    desk = offering.receiving_agency or offering.agency
 
     def write(stored: list[str]) -> Dossier:
         dossier = Dossier(
             offering=offering,
-            procedure_id=offering.procedure_id,
-            resolving_agency_id=offering.agency_id,
-            receiving_agency_id=plan.desk_agency_id,
+            procedure=offering.procedure,
+            resolving_agency=offering.agency,
+            receiving_agency=desk,
             channel=intake.channel,
             regime=lifecycle.regime_for(timezone.localdate(at)).value,
             subject=intake.subject[:500],
@@ -546,18 +549,16 @@ def open_dossier(
         )
         before = DossierState()
         actor, after = _decide(before, plan, kind, user, dossier, at, {"online": online})
-        desk = Agency.objects.get(pk=plan.desk_agency_id)
         dossier.code = allocate_dossier_code(desk, at)
         dossier.search_text = fold(f"{dossier.code} {applicant.name} {applicant.id_number}")[:300]
-        dossier.save()
+        project(dossier, after, plan)  # the row is written once, with the state the first action led to
+        dossier.current_agency = {a.pk: a for a in (desk, offering.agency)}.get(dossier.current_agency_id)
+        dossier.action_count = 1
+        dossier.save(force_insert=True)
         document_ids = _store_files(dossier, intake.files, names, DocumentKind.SUBMITTED, user, at, stored)
-        payload = {
-            "checklist": [
-                {"document_id": i.document_id, "form": i.form, "quantity": i.quantity} for i in intake.checklist
-            ],
-            "documents": document_ids,
-        }
-        _append(dossier, plan, before, after, kind, actor, user, at, "", payload, _scoped_key(user, idempotency_key))
+        checklist = [{"document_id": i.document_id, "form": i.form, "quantity": i.quantity} for i in intake.checklist]
+        payload = {"checklist": checklist, "documents": document_ids}
+        _log(dossier, plan, before, after, kind, actor, user, at, "", payload, _scoped_key(user, idempotency_key))
         return dossier
 
     return _written_once(user, idempotency_key, write)
@@ -587,6 +588,7 @@ def perform(
         raise ActionRefused(_("Hồ sơ đã được tạo."))
     payload = dict(payload or {})
     _precheck_files({0: files})
+    prefetch_related_objects([user], "memberships")
     dossier_id = dossier.pk
 
     def write(stored: list[str]) -> Dossier:
@@ -603,8 +605,11 @@ def perform(
         if kind is ActionType.RECORD_RESULT:
             _check_result_documents(dossier, payload.get("documents", []))
         actor, after = _decide(before, plan, kind, user, dossier, moment, payload)
+        project(dossier, after, plan)
+        dossier.action_count += 1
+        dossier.save()
         key = _scoped_key(user, idempotency_key)
-        _append(dossier, plan, before, after, kind, actor, user, moment, note, payload, key)
+        _log(dossier, plan, before, after, kind, actor, user, moment, note, payload, key)
         return dossier
 
     return _written_once(user, idempotency_key, write)

@@ -49,7 +49,12 @@ def queue_page(request: HttpRequest) -> HttpResponse:
         (s.value, s.label) for s in DossierStatus if Status(s.value) in ACTIVE_STATUSES
     ]
     form.fields["channel"].choices = [("", _("Mọi hình thức")), *Dossier._meta.get_field("channel").choices]
-    dossiers = queue(request.user).select_related(*_RELATED)
+    # the columns the page shows, not the dossier's plan or the procedure's long texts
+    dossiers = (
+        queue(request.user)
+        .select_related("procedure")
+        .only("code", "applicant_name", "status", "step_due_at", "due_at", "received_at", "procedure__name")
+    )
     filters = form.cleaned_data if form.is_valid() else {}
     if filters.get("status"):
         dossiers = dossiers.filter(status=filters["status"])
