@@ -6,3 +6,8 @@ class CatalogConfig(AppConfig):
     name = "motcua.catalog"
     label = "catalog"
     verbose_name = _("Danh mục thủ tục")
+
+    def ready(self) -> None:
+        from motcua.catalog.versioning import connect_signals
+
+        connect_signals()

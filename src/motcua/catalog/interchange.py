@@ -57,6 +57,7 @@ from motcua.catalog.models import (
 from motcua.catalog.models import Field as CatalogField
 from motcua.catalog.models.offering import StepUnit, TimeUnit
 from motcua.catalog.services import check_template
+from motcua.catalog.versioning import bump_catalog_version
 
 FORMAT = "motcua-catalog/1"
 
@@ -789,4 +790,6 @@ def load_catalog(data: Any, *, merge: bool = False, field_cache: dict[str, Catal
         loader.load_overrides()
         if loader.problems:
             raise CatalogLoadError(loader.problems)  # leaving the block this way rolls everything back
+        if loader.summary.total("created") or loader.summary.total("updated"):
+            bump_catalog_version()  # bulk writes send no signals
     return loader.summary

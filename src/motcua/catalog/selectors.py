@@ -12,6 +12,7 @@ from motcua.catalog.models import (
     ProcessStep,
     ProcessTemplate,
 )
+from motcua.catalog.versioning import VersionedCache
 from motcua.rules.text import search_terms
 
 
@@ -80,3 +81,21 @@ def offerings_received_at(desk_ids: list[int]) -> QuerySet[Offering]:
         .select_related("procedure", "agency", "receiving_agency")
         .order_by("agency__name", "procedure__name")
     )
+
+
+_intake_offerings: VersionedCache[Offering | None] = VersionedCache()
+
+
+def offering_for_intake(procedure_code: str, agency_identifier: str) -> Offering | None:
+    """The offering with everything an intake reads (channels, template and steps, required documents),
+    kept per process until the catalogue changes (``catalog.versioning``)."""
+
+    def load() -> Offering | None:
+        return (
+            Offering.objects.select_related("procedure", "agency", "receiving_agency")
+            .prefetch_related("channels", "templates__steps", "procedure__documents")
+            .filter(procedure__code=procedure_code, agency__identifier=agency_identifier)
+            .first()
+        )
+
+    return _intake_offerings.get((procedure_code, agency_identifier), load)

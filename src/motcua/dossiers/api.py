@@ -21,6 +21,7 @@ from ninja.errors import HttpError
 from motcua.accounts.auth import API_AUTH
 from motcua.calendars.selectors import get_work_calendar
 from motcua.catalog.models import Offering
+from motcua.catalog.selectors import offering_for_intake
 from motcua.dossiers.idempotency import idempotent
 from motcua.dossiers.models import Dossier, DossierDocument
 from motcua.dossiers.selectors import allowed_actions_for, visible_dossiers, visible_page
@@ -301,12 +302,7 @@ def _visible(request: HttpRequest, code: str) -> Dossier:
 
 
 def _offering(procedure: str, agency: str) -> Offering:
-    offering = (
-        Offering.objects.select_related("procedure", "agency", "receiving_agency")
-        .prefetch_related("channels", "templates__steps", "procedure__documents")
-        .filter(procedure__code=procedure, agency__identifier=agency)
-        .first()
-    )
+    offering = offering_for_intake(procedure, agency)
     if offering is None:
         message = _("Cơ quan “%(agency)s” không thực hiện thủ tục “%(procedure)s”.")
         raise HttpError(422, message % {"agency": agency, "procedure": procedure})

@@ -19,10 +19,12 @@ from motcua.catalog.models.procedure import (
     ProcedureStatus,
     RequiredDocument,
 )
+from motcua.catalog.models.version import CatalogVersion
 
 __all__ = [
     "Agency",
     "AgencyKind",
+    "CatalogVersion",
     "Channel",
     "DocumentForm",
     "Fee",

@@ -81,3 +81,18 @@ def test_drafts_are_not_published(client: Client) -> None:
     Procedure.objects.filter(code="1.001193").update(status="draft")
     assert client.get("/api/v1/procedures/1.001193").status_code == 404
     assert "1.001193" not in codes(client.get("/api/v1/procedures", {"q": "khai sinh", "limit": 100}))
+
+
+def test_intake_offerings_are_cached_until_the_catalogue_changes(django_assert_num_queries: Any) -> None:
+    from motcua.catalog.models import Offering, OfferingChannel
+    from motcua.catalog.selectors import offering_for_intake
+
+    offering = Offering.objects.filter(procedure__code="2.001035").first()
+    key = (offering.procedure.code, offering.agency.identifier)
+    first = offering_for_intake(*key)
+    with django_assert_num_queries(1):  # the version row only
+        assert offering_for_intake(*key) is first
+    OfferingChannel.objects.filter(offering=offering, channel="online").first().delete()  # a signal bumps it
+    fresh = offering_for_intake(*key)
+    assert fresh is not first
+    assert "online" not in {c.channel for c in fresh.channels.all()}
