@@ -34,7 +34,7 @@ What one run does:
 4. measures, for officers of a busy agency, a medium one (the provincial service centre's counter and the
    Department of Finance) and the quietest one, in each role, the queue as the workbench runs it
    (``dossiers.selectors.queue(user)`` with ``select_related``, ordered by ``due_at`` then ``pk``, first page of
-   25, and the ``count()`` the paginator needs) and the API list (``visible_dossiers(user)`` by ``-pk``, limit
+   25, and the ``count()`` the paginator needs) and the API list (``visible_page``: newest first, limit
    51 as ``GET /api/v1/dossiers`` asks): ``--reps`` repetitions each after a warm-up; prints p50/p95/max in ms
    and the ``EXPLAIN (ANALYZE, BUFFERS)`` plan of the slowest queue query and of the slowest list query.
 
@@ -897,7 +897,8 @@ def measure(reps: int, warmup: int) -> None:
     from django.core.paginator import Paginator
     from django.db import reset_queries
 
-    from motcua.dossiers.selectors import queue, visible_dossiers
+    from motcua.dossiers.models import Dossier
+    from motcua.dossiers.selectors import queue_listing, visible_page
     from motcua.web.workbench import _RELATED, _SORTS  # the workbench's own ordering and joins
 
     print(
@@ -914,14 +915,14 @@ def measure(reps: int, warmup: int) -> None:
         user = officer.user
 
         def queryset(user: Any = user) -> Any:
-            return queue(user).select_related(*_RELATED).order_by(*_SORTS["due"])
+            return queue_listing(user).order_by(*_SORTS["due"])  # as the workbench runs it
 
         def workbench(user: Any = user) -> list[Any]:
             page = Paginator(queryset(user), 25).get_page(1)
             return list(page.object_list)
 
-        def api_list(user: Any = user) -> list[Any]:
-            return list(visible_dossiers(user).select_related(*_RELATED).order_by("-pk")[:51])
+        def api_list(user: Any = user) -> list[Any]:  # as GET /api/v1/dossiers runs it (first page of 50)
+            return visible_page(user, Dossier.objects.select_related(*_RELATED), before=None, limit=51)
 
         fixed = queryset()  # the membership query is part of "workbench total" only
         in_queue = fixed.count()

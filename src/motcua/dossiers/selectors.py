@@ -54,6 +54,15 @@ def queue(user: User) -> QuerySet[Dossier]:
     return Dossier.objects.filter(scope)
 
 
+def queue_listing(user: User) -> QuerySet[Dossier]:
+    """The officer's queue with the columns the workbench shows (not the plan, not the procedure's texts)."""
+    return (
+        queue(user)
+        .select_related("procedure")
+        .only("code", "applicant_name", "status", "step_due_at", "due_at", "received_at", "procedure__name")
+    )
+
+
 def visible_page(user: User, dossiers: QuerySet[Dossier], *, before: int | None, limit: int) -> list[Dossier]:
     """The newest ``limit`` dossiers of ``dossiers`` that ``user`` may see, with ids below ``before``.
 

@@ -21,7 +21,7 @@ from motcua.catalog.selectors import offerings_received_at
 from motcua.documents.forms import FormNotAvailable, available_forms, render_form
 from motcua.dossiers.book import dossier_book_xlsx
 from motcua.dossiers.models import ActionKind, Dossier, DossierStatus
-from motcua.dossiers.selectors import allowed_actions_for, queue, visible_dossiers
+from motcua.dossiers.selectors import allowed_actions_for, queue_listing, visible_dossiers
 from motcua.dossiers.services import Applicant, ChecklistItem, DossierError, Intake, open_dossier, perform
 from motcua.rules.forms import FORM_KINDS
 from motcua.rules.lifecycle import ACTIVE_STATUSES, ActionType, Status, deadline_colour
@@ -49,12 +49,7 @@ def queue_page(request: HttpRequest) -> HttpResponse:
         (s.value, s.label) for s in DossierStatus if Status(s.value) in ACTIVE_STATUSES
     ]
     form.fields["channel"].choices = [("", _("Mọi hình thức")), *Dossier._meta.get_field("channel").choices]
-    # the columns the page shows, not the dossier's plan or the procedure's long texts
-    dossiers = (
-        queue(request.user)
-        .select_related("procedure")
-        .only("code", "applicant_name", "status", "step_due_at", "due_at", "received_at", "procedure__name")
-    )
+    dossiers = queue_listing(request.user)
     filters = form.cleaned_data if form.is_valid() else {}
     if filters.get("status"):
         dossiers = dossiers.filter(status=filters["status"])
