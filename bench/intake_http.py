@@ -72,24 +72,12 @@ import psycopg
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
+from motcua.rules.counters import COUNTERS  # the columns of the daily counters, in their order
+
 ROOT = Path(__file__).resolve().parent.parent
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 OFFICER = "motcua-mc-xa"
 PROCEDURE = "2.001035"
-COUNTERS = (
-    "received",
-    "received_online",
-    "refused",
-    "supplement_requested",
-    "finished_early",
-    "finished_on_time",
-    "finished_late",
-    "returned",
-    "withdrawn",
-    "stopped",
-    "apologised",
-    "paid_at_counter",
-)
 
 
 # --------------------------------------------------------------------------------------------------
