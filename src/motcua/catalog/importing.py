@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from motcua.catalog.importers.portal_detail import ParsedRecord, RecordError, parse_record
 from motcua.catalog.importers.portal_excel import PortalList, SpreadsheetError, is_portal_list, read_portal_list
 from motcua.catalog.interchange import (
@@ -299,7 +301,9 @@ def _document(name: str, data: bytes, fields: _Fields) -> Parsed:
     if suffix in {".yaml", ".yml"}:
         try:
             content = read_yaml(data.decode("utf-8-sig"))
-        except Exception as exc:
+        except UnicodeDecodeError as exc:
+            raise ImportFailed("không phải văn bản UTF-8") from exc
+        except yaml.YAMLError as exc:
             raise ImportFailed(f"YAML không hợp lệ: {str(exc).splitlines()[0]}") from exc
         if not isinstance(content, dict) or content.get("format") != FORMAT:
             raise ImportFailed(f"tệp YAML không theo định dạng {FORMAT}")
