@@ -10,8 +10,9 @@ from django.utils import timezone
 from motcua.accounts.models import User
 from motcua.accounts.services import create_api_token
 from motcua.catalog.models import Agency, Offering
-from motcua.dossiers.models import Dossier, DossierAction, IdempotencyRecord
+from motcua.dossiers.models import Dossier, DossierAction, DossierDocument, IdempotencyRecord
 from motcua.dossiers.tests.conftest import officer
+from motcua.rules.lifecycle import ActionType
 
 PDF = b"%PDF-1.4\n%%EOF\n"
 
@@ -104,9 +105,29 @@ def _pdf() -> Any:
     return SimpleUploadedFile("ket-qua.pdf", PDF, content_type="application/pdf")
 
 
+#: Dossier routes without a dossier in their path: they are covered by the list assertions below and by
+#: :func:`test_someone_elses_agency_cannot_open_a_dossier_there`.
+ROUTES_WITHOUT_A_DOSSIER = {
+    ("get", "/api/v1/dossiers"),
+    ("post", "/api/v1/dossiers"),
+    ("post", "/api/v1/dossiers/upload"),
+}
+
+
+def _dossier_routes() -> list[tuple[str, str]]:
+    """Every (method, path) of the live OpenAPI schema that reads or changes dossiers."""
+    from motcua.api import api as ninja_api
+
+    paths = ninja_api.get_openapi_schema()["paths"]
+    return sorted((method, path) for path, ops in paths.items() if "/dossiers" in path for method in ops)
+
+
 def test_officers_of_two_agencies_never_see_each_others_dossiers(
     commune: Agency, other_commune: Agency, two_communes: dict[str, Api]
 ) -> None:
+    """Walks every dossier route of the schema (a new route is walked without editing this test) and every
+    action type, as officers of two agencies: each finds the other's dossier absent (404), and nothing is
+    written."""
     api = two_communes
     mine = api["counter"].post(
         "/dossiers", intake_body(Offering.objects.get(procedure__code="2.001035", agency=commune))
@@ -115,20 +136,38 @@ def test_officers_of_two_agencies_never_see_each_others_dossiers(
         "/dossiers", intake_body(Offering.objects.get(procedure__code="2.001035", agency=other_commune))
     )
     mine_code, their_code = mine.json()["code"], theirs.json()["code"]
+    documents = {
+        code: owner.upload(f"/dossiers/{code}/documents", {"file": _pdf()}).json()["id"]
+        for code, owner in ((mine_code, api["counter"]), (their_code, api["other"]))
+    }
+    routes = _dossier_routes()
+    with_a_dossier = [(method, path) for method, path in routes if "{code}" in path]
+    assert set(routes) - set(with_a_dossier) == ROUTES_WITHOUT_A_DOSSIER
+    assert len(with_a_dossier) == 4
+    actions_before, documents_before = DossierAction.objects.count(), DossierDocument.objects.count()
+    walked = 0
     for who, foreign in (("counter", their_code), ("specialist", their_code), ("other", mine_code)):
         client = api[who]
         listed = [d["code"] for d in client.get("/dossiers").json()["items"]]
         assert foreign not in listed
-        assert client.get(f"/dossiers/{foreign}").status_code == 404
         assert client.get("/dossiers", q=foreign).json()["items"] == []
-        for action in ("forward", "refuse", "withdraw", "request_supplement"):
-            assert client.post(f"/dossiers/{foreign}/actions/{action}", {"reasons": ["x"]}).status_code == 404
-        assert client.upload(f"/dossiers/{foreign}/documents", {"file": _pdf()}).status_code == 404
-        assert client.get(f"/dossiers/{foreign}/documents/1").status_code == 404
+        for method, path in with_a_dossier:
+            for action in ActionType if "{action}" in path else [None]:
+                url = path.removeprefix("/api/v1").replace("{code}", foreign)
+                url = url.replace("{action}", str(action)).replace("{document_id}", str(documents[foreign]))
+                if method == "get":
+                    response = client.get(url)
+                elif url.endswith("/documents"):
+                    response = client.upload(url, {"file": _pdf()})
+                else:
+                    response = client.post(url, {"reasons": ["x"], "documents": [documents[foreign]]})
+                assert response.status_code == 404, (who, method, url, response.content)
+                walked += 1
+    assert walked == 3 * (3 + len(ActionType))
     assert [d["code"] for d in api["counter"].get("/dossiers").json()["items"]] == [mine_code]
     assert [d["code"] for d in api["other"].get("/dossiers").json()["items"]] == [their_code]
     # nothing was written by the refused attempts
-    assert DossierAction.objects.count() == 2
+    assert (DossierAction.objects.count(), DossierDocument.objects.count()) == (actions_before, documents_before)
 
 
 def test_someone_elses_agency_cannot_open_a_dossier_there(commune: Agency, two_communes: dict[str, Api]) -> None:
