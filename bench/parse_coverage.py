@@ -7,7 +7,8 @@ next to the repository). Every ``*.json`` below the directory is parsed with
 - the number of records (and of files that are not usable records) and the parsing time;
 - the coverage: the share of records whose every channel row has a processing time with amount and unit
   and readable fees (:func:`~motcua.catalog.importers.portal_detail.is_covered`), and why the others are
-  not covered;
+  not covered; then how many of those the source leaves without a unit or a time (the portal's unit column
+  empty, a sentence instead of a duration), and the coverage of the records that do state one;
 - the problems by field and reason, and the 15 most frequent problem texts;
 - VND amounts below 1,000 đồng, which the portal often prints in thousands (``150 VNĐ`` for 150.000 đồng):
   the parser keeps them as written, so they are counted here for a person to check.
@@ -29,6 +30,9 @@ from motcua.testing import national_catalog_dir
 
 DEFAULT_DIRECTORY = national_catalog_dir() / "detail"
 CHANNEL_FIELD = "cach_thuc_thuc_hien"
+#: Channel problems that say the source itself has no unit or no duration (the portal's unit column is empty,
+#: or the time cell is a sentence): no parser can turn them into a deadline without guessing.
+SOURCE_GAPS = {"no_unit", "no_time", "ambiguous_time_fee"}
 
 
 def uncovered_reason(record: ParsedRecord) -> str:
@@ -41,6 +45,12 @@ def uncovered_reason(record: ParsedRecord) -> str:
     if any(not row.times for row in record.channels):
         return "time cell empty (Không có thông tin)"
     return "other"
+
+
+def lacks_in_source(record: ParsedRecord) -> bool:
+    """Whether an uncovered record is uncovered only because the source gives no unit or no time."""
+    reasons = {p.reason for p in record.problems if p.field == CHANNEL_FIELD}
+    return bool(record.channels) and reasons <= SOURCE_GAPS and not is_covered(record)
 
 
 def main() -> None:
@@ -76,6 +86,12 @@ def main() -> None:
     causes = Counter(uncovered_reason(record) for _, record in records if not is_covered(record))
     for cause, count in causes.most_common():
         print(f"  not covered: {count:>5}  {cause}")
+    gaps = sum(1 for _, record in records if lacks_in_source(record))
+    stated = len(records) - gaps
+    misses = len(records) - len(covered) - gaps
+    print(f"  of which the source gives no unit or no time for a row: {gaps:,}; parser misses: {misses:,}")
+    print(f"coverage of stated   {len(covered):,} / {stated:,} = {len(covered) / stated if stated else 0.0:.1%}")
+    print("  (records whose every row states a time with its unit)")
 
     rows = [row for _, record in records for row in record.channels]
     times = Counter(t.unit or "(none)" for row in rows for t in row.times)
