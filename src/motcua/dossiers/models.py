@@ -14,7 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models import Channel
-from motcua.rules.lifecycle import NATIONAL_STATUS_CODE, ActionType, Outcome, Regime, Status
+from motcua.rules.lifecycle import NATIONAL_STATUS_CODE, ActionType, DossierState, Outcome, Regime, Status
 
 
 class DossierStatus(models.TextChoices):
@@ -136,6 +136,10 @@ class Dossier(models.Model):
 
     created_at = models.DateTimeField(auto_now_add=True)
 
+    #: Not a column: the state a service has just projected onto this instance (``services.project``), so
+    #: that the answer to the request that wrote it need not read the control sheet back.
+    written_state: DossierState | None = None
+
     class Meta:
         verbose_name = _("hồ sơ")
         verbose_name_plural = _("hồ sơ")
@@ -154,6 +158,10 @@ class Dossier(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
+        self.written_state = None  # what is read now may be newer
+        super().refresh_from_db(*args, **kwargs)
 
     @property
     def national_status(self) -> int:

@@ -7,7 +7,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from motcua.accounts.models import User
 from motcua.dossiers.models import Dossier, DossierStep
 from motcua.dossiers.services import actor_capacities, plan_from, state_of
-from motcua.rules.lifecycle import OPENING_ACTIONS, ActionType, allowed_actions, may_act
+from motcua.rules.lifecycle import OPENING_ACTIONS, ActionType, DossierState, allowed_actions, may_act
 
 
 def public_dossier(code: str) -> Dossier | None:
@@ -91,9 +91,14 @@ def visible_page(user: User, dossiers: QuerySet[Dossier], *, before: int | None,
     return [found[pk] for pk in newest if pk in found]
 
 
+def current_state(dossier: Dossier) -> DossierState:
+    """The dossier's state: the one a service just wrote on this instance, or else read from the database."""
+    return dossier.written_state if dossier.written_state is not None else state_of(dossier)
+
+
 def allowed_actions_for(user: User, dossier: Dossier) -> list[ActionType]:
     """The actions ``user`` may perform on ``dossier`` now (the workbench's buttons)."""
-    state = state_of(dossier)
+    state = current_state(dossier)
     plan = plan_from(dossier.plan)
     capacities = actor_capacities(user, dossier)
     return [

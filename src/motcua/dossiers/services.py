@@ -233,7 +233,7 @@ def state_of(dossier: Dossier) -> DossierState:
 
 
 def project(dossier: Dossier, state: DossierState, plan: Plan) -> None:
-    """Copy a state onto the row (not saved)."""
+    """Copy a state onto the row (not saved), and keep it on the instance (``Dossier.written_state``)."""
     step = plan.steps[state.step_index] if state.step_index is not None else None
     current = state.current_step
     dossier.status = state.status.value if state.status else ""
@@ -261,6 +261,7 @@ def project(dossier: Dossier, state: DossierState, plan: Plan) -> None:
     dossier.returned_at = state.returned_at
     dossier.outcome = state.outcome.value if state.outcome else ""
     dossier.last_action_at = state.last_action_at
+    dossier.written_state = state
 
 
 def _sync_steps(dossier: Dossier, before: DossierState, after: DossierState, plan: Plan) -> None:

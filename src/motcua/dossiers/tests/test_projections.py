@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from motcua.accounts.models import User
 from motcua.catalog.models import Agency
+from motcua.dossiers.models import Dossier
 from motcua.dossiers.projections import counters_from_log, rebuild_counters, rebuild_state, stored_counters
 from motcua.dossiers.services import DossierError, open_dossier, perform, state_of
 from motcua.dossiers.tests.conftest import counter_intake, offering_of, officer
@@ -75,6 +76,7 @@ def test_rebuild_equals_stored(commune: Agency, people: dict[str, User], steps: 
     offering = offering_of(code, commune)
     moment = datetime(2025, 10, 6, 8, 0, tzinfo=VIETNAM_TZ)
     dossier = open_dossier(counter_intake(offering), user=people["counter"], at=moment)
+    assert dossier.written_state == state_of(Dossier.objects.get(pk=dossier.pk))
     for follow, which, first, minutes in steps:
         moment += timedelta(minutes=minutes)
         if follow:  # a valid random walk: the first allowed action someone may perform
@@ -88,9 +90,12 @@ def test_rebuild_equals_stored(commune: Agency, people: dict[str, User], steps: 
         for kind, who in attempts:
             files = [SimpleUploadedFile("kq.pdf", PDF)] if kind is ActionType.RECORD_RESULT else []
             try:
-                perform(dossier, kind, user=people[who], payload=payload_for(kind, dossier), files=files, at=moment)
+                payload = payload_for(kind, dossier)
+                done = perform(dossier, kind, user=people[who], payload=payload, files=files, at=moment)
             except DossierError:
                 continue  # refused or not permitted: nothing written
+            # the state the service keeps on the instance it returns is the one stored
+            assert done.written_state == state_of(Dossier.objects.get(pk=done.pk))
             break
         dossier.refresh_from_db()
         assert rebuild_state(dossier) == state_of(dossier)
