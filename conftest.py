@@ -45,3 +45,9 @@ def demo_catalog(db: None) -> dict[str, Any]:
 def _fast_password_hashing(settings: Any) -> None:
     """Tests create users; a deliberately slow hasher would only slow them down."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _media_in_a_temporary_directory(settings: Any, tmp_path: Any) -> None:
+    """Files stored by a test go to its own directory, never to the demo's ``var/media``."""
+    settings.MEDIA_ROOT = tmp_path / "media"
