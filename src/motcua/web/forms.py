@@ -118,7 +118,14 @@ class ActionForm(IdempotentForm):
 
 
 class QueueFilterForm(forms.Form):
-    q = forms.CharField(label=_("Tìm"), required=False, max_length=100)
+    q = forms.CharField(
+        label=_("Tìm"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("Mã hồ sơ, tên hoặc số định danh chủ hồ sơ"), "size": 36}
+        ),
+    )
     status = forms.ChoiceField(label=_("Trạng thái"), required=False, choices=[])
     channel = forms.ChoiceField(label=_("Hình thức"), required=False, choices=[])
     sort = forms.ChoiceField(

@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from motcua.calendars.selectors import get_work_calendar
@@ -24,11 +25,20 @@ from motcua.dossiers.models import ActionKind, Dossier, DossierStatus
 from motcua.dossiers.selectors import allowed_actions_for, queue_listing, visible_dossiers
 from motcua.dossiers.services import Applicant, ChecklistItem, DossierError, Intake, open_dossier, perform
 from motcua.rules.forms import FORM_KINDS
-from motcua.rules.lifecycle import ACTIVE_STATUSES, ActionType, Status, deadline_colour
+from motcua.rules.lifecycle import ACTIVE_STATUSES, ActionType, Colour, Status, deadline_colour
 from motcua.rules.text import search_terms
 from motcua.web.forms import ActionForm, IntakeForm, QueueFilterForm
 
 _RELATED = ("procedure", "resolving_agency", "receiving_agency", "current_agency")
+#: What each colour of the queue means, for its legend and for each dot's tooltip.
+COLOUR_LABELS = {
+    Colour.GREEN: gettext_lazy("trong hạn"),
+    Colour.AMBER: gettext_lazy("còn ≤ 1 ngày làm việc"),
+    Colour.RED: gettext_lazy("quá hạn"),
+    Colour.PAUSED: gettext_lazy("chờ bổ sung (dừng tính giờ)"),
+    Colour.NONE: gettext_lazy("không tính hạn (đã có kết quả)"),
+}
+
 _SORTS = {
     "due": (F("due_at").asc(nulls_last=True), "pk"),
     "received": ("-received_at", "-pk"),
@@ -60,13 +70,21 @@ def queue_page(request: HttpRequest) -> HttpResponse:
     dossiers = dossiers.order_by(*_SORTS.get(filters.get("sort") or "due", _SORTS["due"]))
     page = Paginator(dossiers, 25).get_page(request.GET.get("page"))
     calendar, now = get_work_calendar(), timezone.now()
-    rows = [(d, deadline_colour(calendar, now, d.due_at, Status(d.status)).value) for d in page]
+    colours = [deadline_colour(calendar, now, d.due_at, Status(d.status)) for d in page]
+    rows = [(d, colour.value, COLOUR_LABELS[colour]) for d, colour in zip(page, colours, strict=True)]
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "workbench/queue.html",
-        {"form": form, "page": page, "rows": rows, "query": query.urlencode(), "desks": _desk_offerings(request)},
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "legend": [(colour.value, label) for colour, label in COLOUR_LABELS.items()],
+            "query": query.urlencode(),
+            "desks": _desk_offerings(request),
+        },
     )
 
 

@@ -55,9 +55,17 @@ def test_queue_shows_my_agency_and_role_only(people: dict[str, User]) -> None:
     assert mine.code in page
     assert theirs.code not in page
     assert "deadline-green" in page or "deadline-amber" in page
+    # each dot says in Vietnamese what its colour means, and the legend lists every colour
+    expected_title = "trong hạn" if "deadline-green" in page else "còn ≤ 1 ngày làm việc"
+    assert f'title="{expected_title}"' in page
+    assert "quá hạn" in page
+    assert "chờ bổ sung (dừng tính giờ)" in page
     # the specialist's queue is empty until the counter forwards
     assert mine.code not in logged_in(people["specialist"]).get("/workbench/").content.decode()
-    assert logged_in(people["counter"]).get("/workbench/", {"q": mine.applicant_name.lower()}).status_code == 200
+    found = logged_in(people["counter"]).get("/workbench/", {"q": mine.applicant_name.lower()})
+    assert mine.code in found.content.decode()
+    not_found = logged_in(people["counter"]).get("/workbench/", {"q": "khong co ai ten nay"})
+    assert mine.code not in not_found.content.decode()
 
 
 def test_acting_from_the_dossier_page(people: dict[str, User]) -> None:
