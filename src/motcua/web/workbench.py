@@ -187,7 +187,9 @@ def intake(request: HttpRequest, offering_id: int) -> HttpResponse:
                 idempotency_key=data["idempotency_key"],
             )
         except DossierError as error:
-            form.add_error(None, error.message)
+            # "applicant.id_number" → the form's "applicant_id_number": the message goes beside its field
+            name = error.field.replace(".", "_")
+            form.add_error(name if name in form.fields else None, error.message)
         else:
             messages.success(request, _("Đã tiếp nhận hồ sơ %(code)s.") % {"code": dossier.code})
             return redirect("web:workbench-dossier", code=dossier.code)

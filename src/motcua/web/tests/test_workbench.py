@@ -154,6 +154,7 @@ def test_intake_errors_are_shown_and_nothing_is_written(people: dict[str, User])
     client = logged_in(people["counter"])
     bad_id = client.post(f"/workbench/intake/{offering.pk}/", intake_post(offering, "k1", applicant_id_number="123"))
     assert "12 chữ số" in bad_id.content.decode()
+    assert bad_id.context["form"].errors["applicant_id_number"] == ["Số định danh cá nhân phải gồm 12 chữ số."]
     fake = SimpleUploadedFile("scan.pdf", b"<html>not a pdf</html>", content_type="application/pdf")
     document = offering.procedure.documents.order_by("position").first()
     bad_file = client.post(
