@@ -36,7 +36,7 @@ COLOUR_LABELS = {
     Colour.AMBER: gettext_lazy("còn ≤ 1 ngày làm việc"),
     Colour.RED: gettext_lazy("quá hạn"),
     Colour.PAUSED: gettext_lazy("chờ bổ sung (dừng tính giờ)"),
-    Colour.NONE: gettext_lazy("không tính hạn (đã có kết quả)"),
+    Colour.NONE: gettext_lazy("không tính hạn (chưa tiếp nhận hoặc đã có kết quả)"),
 }
 
 _SORTS = {
