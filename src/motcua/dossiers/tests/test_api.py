@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from motcua.accounts.models import User
 from motcua.accounts.services import create_api_token
+from motcua.api import api as ninja_api
 from motcua.catalog.models import Agency, Offering
 from motcua.dossiers.models import Dossier, DossierAction, DossierDocument, IdempotencyRecord
 from motcua.dossiers.tests.conftest import officer
@@ -116,8 +117,6 @@ ROUTES_WITHOUT_A_DOSSIER = {
 
 def _dossier_routes() -> list[tuple[str, str]]:
     """Every (method, path) of the live OpenAPI schema that reads or changes dossiers."""
-    from motcua.api import api as ninja_api
-
     paths = ninja_api.get_openapi_schema()["paths"]
     return sorted((method, path) for path, ops in paths.items() if "/dossiers" in path for method in ops)
 
@@ -143,7 +142,7 @@ def test_officers_of_two_agencies_never_see_each_others_dossiers(
     routes = _dossier_routes()
     with_a_dossier = [(method, path) for method, path in routes if "{code}" in path]
     assert set(routes) - set(with_a_dossier) == ROUTES_WITHOUT_A_DOSSIER
-    assert len(with_a_dossier) == 4
+    assert ("post", "/api/v1/dossiers/{code}/actions/{action}") in with_a_dossier
     actions_before, documents_before = DossierAction.objects.count(), DossierDocument.objects.count()
     walked = 0
     for who, foreign in (("counter", their_code), ("specialist", their_code), ("other", mine_code)):
@@ -163,7 +162,7 @@ def test_officers_of_two_agencies_never_see_each_others_dossiers(
                     response = client.post(url, {"reasons": ["x"], "documents": [documents[foreign]]})
                 assert response.status_code == 404, (who, method, url, response.content)
                 walked += 1
-    assert walked == 3 * (3 + len(ActionType))
+    assert walked == 3 * sum(len(ActionType) if "{action}" in path else 1 for _, path in with_a_dossier)
     assert [d["code"] for d in api["counter"].get("/dossiers").json()["items"]] == [mine_code]
     assert [d["code"] for d in api["other"].get("/dossiers").json()["items"]] == [their_code]
     # nothing was written by the refused attempts
