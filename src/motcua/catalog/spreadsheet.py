@@ -18,9 +18,12 @@ What a cell means on reading: an empty cell is an absent key (the schema's defau
 leaves a cell empty only when the value *is* that default, and spells out the two values an empty cell
 cannot carry otherwise: ``=""`` (a formula giving the empty string) for an empty string that is not the
 default, ``=NA()`` for a None that is not the default. Text that Excel cannot hold as is (carriage
-returns, control characters) is escaped the way Excel itself does (``_x000D_``), and a text longer than
-Excel's 32,767 characters a cell is refused rather than cut, so that ``xlsx_to_catalog(catalog_to_xlsx(d))
-== d`` for every normalised catalogue ``d``.
+returns, control characters) is escaped the way Excel itself does (``_x000D_``). A text longer than Excel's
+32,767 characters a cell (the portal's longest document lists and step descriptions are) continues in
+continuation columns placed right after its column, ``documents~2``, ``documents~3``, …, added to a sheet only
+when one of its records needs them; a cell is cut only between characters, never inside an escape, and the
+reader joins the pieces before decoding. So ``xlsx_to_catalog(catalog_to_xlsx(d)) == d`` for every normalised
+catalogue ``d``, the whole national catalogue included.
 """
 
 from __future__ import annotations
@@ -64,6 +67,11 @@ META_HEADER = ("key", "value")
 EXCEL_CELL_LIMIT = 32_767
 EXCEL_ROW_LIMIT = 1_048_576
 EXCEL_SHEET_TITLE_LIMIT = 31
+EXCEL_COLUMN_LIMIT = 16_384
+
+#: A continuation column's header: the column's name, this mark, the piece's number (2, 3, …).
+CONTINUATION_MARK = "~"
+_CONTINUATION_RE = re.compile(rf"(?P<name>.+){re.escape(CONTINUATION_MARK)}(?P<number>[2-9]|[1-9]\d+)")
 
 #: The two formulas that stand for values an empty cell cannot carry.
 EMPTY_STRING_FORMULA = '=""'
@@ -193,7 +201,10 @@ def _plan_meta(document: dict[str, Any]) -> _SheetPlan:
     plan = _SheetPlan(META_SHEET, list(META_HEADER), [16, 24])
     for row_number, (name, column) in enumerate(_meta_columns().items(), start=2):
         where = f"trang '{META_SHEET}', dòng {row_number}"
-        plan.rows.append([_text(name, where), _encode(column, document[name], f"{where}, cột 'value'")])
+        value = _encode(column, document[name], f"{where}, cột 'value'")
+        if value is not None and value.text and _units(value.value) > EXCEL_CELL_LIMIT:
+            raise CatalogSpreadsheetError(f"{where}: vượt giới hạn {EXCEL_CELL_LIMIT} ký tự của một ô Excel")
+        plan.rows.append([_text(name, where), value])
     return plan
 
 
@@ -208,14 +219,52 @@ def _plan_lists(document: dict[str, Any]) -> list[_SheetPlan]:
                 f"trang '{list_name}': {len(records)} bản ghi, vượt giới hạn {EXCEL_ROW_LIMIT - 1} dòng của Excel"
             )
         columns = _columns(model)
-        plan = _SheetPlan(list_name, [c.name for c in columns], [40 if c.nested else 20 for c in columns])
-        for row_number, record in enumerate(records, start=2):
-            where = f"trang '{list_name}', dòng {row_number}"
-            plan.rows.append(
-                [_encode(c, record.get(c.name), f"{where}, cột '{c.name}'") for c in columns],
-            )
+        rows = [
+            [_pieces(_encode(c, record.get(c.name), f"trang '{list_name}', dòng {n}, cột '{c.name}'")) for c in columns]
+            for n, record in enumerate(records, start=2)
+        ]
+        # each column gets as many cells as its longest value needs: itself, then its continuation columns
+        spans = [max((len(row[i]) for row in rows), default=1) for i in range(len(columns))]
+        if sum(spans) > EXCEL_COLUMN_LIMIT:
+            raise CatalogSpreadsheetError(f"trang '{list_name}': cần {sum(spans)} cột, vượt giới hạn của Excel")
+        plan = _SheetPlan(list_name, [], [])
+        for column, span in zip(columns, spans, strict=True):
+            plan.header += [column.name] + [f"{column.name}{CONTINUATION_MARK}{k}" for k in range(2, span + 1)]
+            plan.widths += [40 if column.nested else 20] * span
+        for row in rows:
+            plan.rows.append([cell for pieces, span in zip(row, spans, strict=True) for cell in _padded(pieces, span)])
         plans.append(plan)
     return plans
+
+
+def _pieces(cell: _Cell | None) -> list[_Cell | None]:
+    """A cell, or the cells a text too long for one continues in (cut between characters, never inside an
+    ``_xHHHH_`` escape, so that each piece decodes on its own and the decoded pieces join into the text)."""
+    if cell is None or not cell.text or _units(cell.value) <= EXCEL_CELL_LIMIT:
+        return [cell]
+    text = str(cell.value)
+    escapes = {i for m in _UNESCAPE_RE.finditer(text) for i in range(m.start() + 1, m.end())}
+    pieces: list[_Cell | None] = []
+    start = 0
+    while start < len(text):
+        end, units = start, 0
+        while end < len(text) and units + _units(text[end]) <= EXCEL_CELL_LIMIT:
+            units += _units(text[end])
+            end += 1
+        while end < len(text) and end in escapes:  # do not cut inside an escape
+            end -= 1
+        pieces.append(_Cell(text[start:end], text=True))
+        start = end
+    return pieces
+
+
+def _padded(pieces: list[_Cell | None], span: int) -> list[_Cell | None]:
+    return pieces + [None] * (span - len(pieces))
+
+
+def _units(text: object) -> int:
+    """Length as Excel counts it: UTF-16 code units."""
+    return len(str(text).encode("utf-16-le")) // 2
 
 
 def _encode(column: _Column, value: Any, where: str) -> _Cell | None:
@@ -236,15 +285,8 @@ def _encode(column: _Column, value: Any, where: str) -> _Cell | None:
 
 
 def _text(text: str, where: str) -> _Cell:
-    """``text`` escaped for a cell, refused when Excel would have to cut it."""
-    escaped = _escape(text)
-    size = len(escaped.encode("utf-16-le")) // 2
-    if size > EXCEL_CELL_LIMIT:
-        raise CatalogSpreadsheetError(
-            f"{where}: {size} ký tự, vượt giới hạn {EXCEL_CELL_LIMIT} ký tự của một ô Excel; "
-            "không xuất được bảng tính mà không cắt bớt nội dung (hãy dùng tệp YAML/JSON)"
-        )
-    return _Cell(escaped, text=True)
+    """``text`` escaped for a cell (a list's cell longer than Excel's limit is split by :func:`_pieces`)."""
+    return _Cell(_escape(text), text=True)
 
 
 def _write(plans: list[_SheetPlan]) -> bytes:
@@ -408,39 +450,77 @@ def _read_records(
     if not rows:
         return result
     known = {column.name: column for column in columns}
-    header: dict[int, _Column] = {}
+    header: dict[int, tuple[_Column, int]] = {}  # column index → the column and the piece it holds (1, 2, …)
     for index, cell in enumerate(rows[0]):
         name = cell.value
         if name is None or name == "":
             continue
         letter = get_column_letter(index + 1)
         where = f"trang '{sheet_name}', cột {letter}"
-        if name not in known:
-            problems.append(f"{where}: cột '{name}' không thuộc định dạng {FORMAT}")
-        elif name in result.letters:
+        continued = _CONTINUATION_RE.fullmatch(name) if isinstance(name, str) else None
+        if name in result.letters:
             problems.append(f"{where}: cột '{name}' lặp lại (đã có ở cột {result.letters[name]})")
-        else:
-            header[index] = known[name]
+        elif name in known:
+            header[index] = (known[name], 1)
             result.letters[name] = letter
+        elif continued and continued["name"] in known:
+            header[index] = (known[continued["name"]], int(continued["number"]))
+            result.letters[name] = letter
+        else:
+            problems.append(f"{where}: cột '{name}' không thuộc định dạng {FORMAT}")
     for row_number, row in enumerate(rows[1:], start=2):
         record: dict[str, Any] = {}
-        blank = True
+        pieces: dict[str, list[_Piece]] = {}  # column name → its cell and its continuation cells
+        order: list[str] = []  # column names and problems, in the order of the row's cells
         for index, cell in enumerate(row):
             if cell.value is None or cell.value == "":
                 continue
-            blank = False
-            column = header.get(index)
             where = f"trang '{sheet_name}', dòng {row_number}, cột {get_column_letter(index + 1)}"
-            if column is None:
-                problems.append(f"{where}: ô có dữ liệu nhưng cột không có tiêu đề hợp lệ")
+            if index not in header:
+                order.append(f"{where}: ô có dữ liệu nhưng cột không có tiêu đề hợp lệ")
                 continue
-            present, value = _cell_value(cell, column, f"{where} ('{column.name}')", problems)
+            column, number = header[index]
+            if column.name not in pieces:
+                order.append(column.name)
+            pieces.setdefault(column.name, []).append(_Piece(number, cell, f"{where} ('{rows[0][index].value}')"))
+        for entry in order:
+            if entry not in pieces:
+                problems.append(entry)
+                continue
+            found = sorted(pieces[entry], key=lambda piece: piece.number)
+            if len(found) == 1 and found[0].number == 1:
+                present, value = _cell_value(found[0].cell, known[entry], found[0].where, problems)
+            else:
+                present, value = _joined_value(found, known[entry], problems)
             if present:
-                record[column.name] = value
-        if not blank:
+                record[entry] = value
+        if order:
             result.records.append(record)
             result.row_numbers.append(row_number)
     return result
+
+
+@dataclass(frozen=True)
+class _Piece:
+    """A cell of a column (``number`` 1) or of one of its continuation columns (2, 3, …)."""
+
+    number: int
+    cell: Any
+    where: str
+
+
+def _joined_value(found: list[_Piece], column: _Column, problems: list[str]) -> tuple[bool, Any]:
+    """The value of a text continued in continuation cells, joined in piece order: every piece is text."""
+    if found[0].number != 1:
+        problems.append(f"{found[0].where}: ô tiếp nối có dữ liệu nhưng ô '{column.name}' trống")
+        return False, None
+    texts = []
+    for piece in found:
+        if not isinstance(piece.cell.value, str) or piece.cell.data_type in ("f", "e"):
+            problems.append(f"{piece.where}: một văn bản viết tiếp qua nhiều ô chỉ gồm ô văn bản")
+            return False, None
+        texts.append(_unescape(piece.cell.value))
+    return _from_text("".join(texts), column, found[0].where, problems)
 
 
 def _cell_value(cell: Any, column: _Column, where: str, problems: list[str]) -> tuple[bool, Any]:
@@ -467,14 +547,19 @@ def _cell_value(cell: Any, column: _Column, where: str, problems: list[str]) -> 
     elif isinstance(value, date | time):
         value = value.isoformat()
     elif isinstance(value, str):
-        value = _unescape(value)
+        return _from_text(_unescape(value), column, where, problems)
     if not column.nested:
         return True, value
-    if not isinstance(value, str):
-        problems.append(f"{where}: cần văn bản JSON, gặp {value!r}")
-        return False, None
+    problems.append(f"{where}: cần văn bản JSON, gặp {value!r}")
+    return False, None
+
+
+def _from_text(text: str, column: _Column, where: str, problems: list[str]) -> tuple[bool, Any]:
+    """A decoded text cell's value: the text, or for a nested column the JSON it holds."""
+    if not column.nested:
+        return True, text
     try:
-        return True, json.loads(value)
+        return True, json.loads(text)
     except json.JSONDecodeError as exc:
         problems.append(f"{where}: không phải JSON hợp lệ ({exc.msg}, vị trí {exc.pos})")
         return False, None

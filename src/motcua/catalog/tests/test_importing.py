@@ -30,6 +30,7 @@ from motcua.catalog.importing import ImportReport, import_paths
 from motcua.catalog.interchange import dump_catalog, load_catalog
 from motcua.catalog.models import Agency, Field, Offering, Procedure, RequiredDocument
 from motcua.catalog.selectors import search_procedures
+from motcua.catalog.spreadsheet import CONTINUATION_MARK
 from motcua.rules.text import fold
 from motcua.testing import national_catalog_dir
 
@@ -424,6 +425,29 @@ def assert_round_trips(tmp_path: Path) -> None:
 @pytest.mark.usefixtures("imported")
 def test_the_imported_catalogue_round_trips(tmp_path: Path) -> None:
     assert_round_trips(tmp_path)
+
+
+#: The portal's longest document lists (27,000–51,000 characters of ``thanh_phan_ho_so``): as JSON they do not
+#: fit in one Excel cell.
+LONGEST = [
+    "bo-tai-chinh/1.009568",
+    "bo-tai-chinh/1.012344",
+    "bo-tai-chinh/2.002011",
+    "bo-xay-dung/1.013225",
+    "bo-xay-dung/1.013229",
+    "bo-xay-dung/1.013236",
+    "bo-xay-dung/1.013238",
+]
+
+
+@pytest.mark.django_db
+def test_the_longest_records_round_trip_through_excel_too(tmp_path: Path) -> None:
+    report = import_paths([copy_records(LONGEST, tmp_path / "catalog")])
+    assert report.failed == []
+    assert_round_trips(tmp_path)
+    workbook = openpyxl.load_workbook(tmp_path / "danh-muc.xlsx", read_only=True)
+    header = [cell.value for cell in next(workbook["procedures"].iter_rows(max_row=1))]
+    assert f"documents{CONTINUATION_MARK}2" in header
 
 
 @pytest.mark.usefixtures("demo_catalog")

@@ -38,8 +38,8 @@ from motcua.catalog.models import (
 )
 from motcua.catalog.models.offering import StepUnit, TimeUnit
 from motcua.catalog.spreadsheet import (
+    CONTINUATION_MARK,
     EXCEL_CELL_LIMIT,
-    CatalogSpreadsheetError,
     catalog_to_xlsx,
     is_catalog_workbook,
     record_lists,
@@ -169,16 +169,83 @@ def test_text_excel_cannot_hold_as_is_is_escaped() -> None:
     assert xlsx_to_catalog(catalog_to_xlsx(data)) == data
 
 
-def test_cell_limit_is_enforced_not_truncated() -> None:
+def _sheet_rows(data: bytes, title: str) -> list[list[Any]]:
+    workbook = openpyxl.load_workbook(io.BytesIO(data))  # not read-only: rows keep their empty cells
+    return [[cell.value for cell in row] for row in workbook[title].iter_rows()]
+
+
+def test_a_text_that_fits_one_cell_has_no_continuation_column() -> None:
     fits = empty_catalog(agencies=[agency(notes="ư" * EXCEL_CELL_LIMIT)])
-    assert xlsx_to_catalog(catalog_to_xlsx(fits)) == fits
-    for notes in (
-        "ư" * (EXCEL_CELL_LIMIT + 1),
-        "😀" * (EXCEL_CELL_LIMIT // 2 + 1),
-        "x\r" * (EXCEL_CELL_LIMIT // 8 + 1) + "x",
-    ):
-        with pytest.raises(CatalogSpreadsheetError, match=r"trang 'agencies', dòng 2, cột 'notes': \d+ ký tự"):
-            catalog_to_xlsx(empty_catalog(agencies=[agency(notes=notes)]))
+    data = catalog_to_xlsx(fits)
+    assert xlsx_to_catalog(data) == fits
+    assert not any(CONTINUATION_MARK in str(name) for name in _sheet_rows(data, "agencies")[0])
+
+
+@pytest.mark.parametrize(
+    ("notes", "cells"),
+    [
+        ("ư" * (EXCEL_CELL_LIMIT + 1), 2),
+        ("😀" * (EXCEL_CELL_LIMIT // 2 + 1), 2),  # two UTF-16 units each: Excel counts them twice
+        ("x\r" * (EXCEL_CELL_LIMIT // 8 + 1) + "x", 2),  # "\r" is written as the 7-character escape _x000D_
+        ("đ" * (3 * EXCEL_CELL_LIMIT), 3),
+    ],
+)
+def test_a_longer_text_continues_in_continuation_columns_and_reads_back_whole(notes: str, cells: int) -> None:
+    data_in = empty_catalog(agencies=[agency(notes=notes), agency(identifier="000.00.02.H55", notes="ngắn")])
+    data = catalog_to_xlsx(data_in)
+    assert xlsx_to_catalog(data) == data_in
+    header, long_row, short_row = _sheet_rows(data, "agencies")
+    start = header.index("notes")
+    assert header[start : start + cells] == ["notes"] + [f"notes{CONTINUATION_MARK}{k}" for k in range(2, cells + 1)]
+    pieces = long_row[start : start + cells]
+    assert all(0 < len(piece.encode("utf-16-le")) // 2 <= EXCEL_CELL_LIMIT for piece in pieces)
+    assert short_row[start : start + cells] == ["ngắn"] + [None] * (cells - 1)
+
+
+def test_a_long_document_list_continues_too() -> None:
+    """The portal's longest document lists (``thanh_phan_ho_so`` of a few ministries) exceed a cell as JSON."""
+    documents = [{"name": f"Giấy tờ số {n}: " + "bản sao có chứng thực " * 40} for n in range(60)]
+    data_in = empty_catalog(procedures=[{"code": "1.000001", "name": "Thủ tục dài", "documents": documents}])
+    assert xlsx_to_catalog(catalog_to_xlsx(data_in)) == data_in
+
+
+@given(st.text(alphabet=st.sampled_from(["a", "ư", "😀", "\r", "\x01", "_", "x", "0", "D", "F"]), max_size=300))
+def test_pieces_never_cut_an_escape_or_exceed_the_limit(text: str) -> None:
+    import motcua.catalog.spreadsheet as spreadsheet
+
+    limit = 9  # small, so that short texts are cut often; an escape (7 units) always fits
+    original = spreadsheet.EXCEL_CELL_LIMIT
+    spreadsheet.EXCEL_CELL_LIMIT = limit
+    try:
+        escaped = spreadsheet._escape(text)
+        pieces = [cell.value for cell in spreadsheet._pieces(spreadsheet._Cell(escaped, text=True))]
+    finally:
+        spreadsheet.EXCEL_CELL_LIMIT = original
+    assert "".join(pieces) == escaped
+    assert "".join(spreadsheet._unescape(piece) for piece in pieces) == text
+    assert all(len(piece.encode("utf-16-le")) // 2 <= limit for piece in pieces)
+
+
+def test_continuation_cells_are_read_in_piece_order_and_checked() -> None:
+    notes = "ơ" * (EXCEL_CELL_LIMIT + 10)
+    data = catalog_to_xlsx(empty_catalog(agencies=[agency(notes=notes)]))
+    header = _sheet_rows(data, "agencies")[0]
+    main, more = (get_column_letter(header.index(name) + 1) for name in ("notes", f"notes{CONTINUATION_MARK}2"))
+
+    def emptied(workbook: openpyxl.Workbook) -> None:
+        workbook["agencies"][f"{main}2"] = None
+
+    def number(workbook: openpyxl.Workbook) -> None:
+        workbook["agencies"][f"{more}2"] = 5
+
+    assert problems_of(edited(data, emptied)) == [
+        f"trang 'agencies', dòng 2, cột {more} ('notes{CONTINUATION_MARK}2'): "
+        "ô tiếp nối có dữ liệu nhưng ô 'notes' trống"
+    ]
+    assert problems_of(edited(data, number)) == [
+        f"trang 'agencies', dòng 2, cột {more} ('notes{CONTINUATION_MARK}2'): "
+        "một văn bản viết tiếp qua nhiều ô chỉ gồm ô văn bản"
+    ]
 
 
 def test_an_invalid_catalogue_is_not_exported() -> None:
