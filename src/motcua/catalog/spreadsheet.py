@@ -471,29 +471,31 @@ def _read_records(
     for row_number, row in enumerate(rows[1:], start=2):
         record: dict[str, Any] = {}
         pieces: dict[str, list[_Piece]] = {}  # column name → its cell and its continuation cells
-        order: list[str] = []  # column names and problems, in the order of the row's cells
+        # what the row's cells say, in their order: a column's value (read once all its pieces are found)
+        # or a problem with the cell
+        order: list[tuple[Literal["column", "problem"], str]] = []
         for index, cell in enumerate(row):
             if cell.value is None or cell.value == "":
                 continue
             where = f"trang '{sheet_name}', dòng {row_number}, cột {get_column_letter(index + 1)}"
             if index not in header:
-                order.append(f"{where}: ô có dữ liệu nhưng cột không có tiêu đề hợp lệ")
+                order.append(("problem", f"{where}: ô có dữ liệu nhưng cột không có tiêu đề hợp lệ"))
                 continue
             column, number = header[index]
             if column.name not in pieces:
-                order.append(column.name)
+                order.append(("column", column.name))
             pieces.setdefault(column.name, []).append(_Piece(number, cell, f"{where} ('{rows[0][index].value}')"))
-        for entry in order:
-            if entry not in pieces:
-                problems.append(entry)
+        for kind, text in order:
+            if kind == "problem":
+                problems.append(text)
                 continue
-            found = sorted(pieces[entry], key=lambda piece: piece.number)
+            found = sorted(pieces[text], key=lambda piece: piece.number)
             if len(found) == 1 and found[0].number == 1:
-                present, value = _cell_value(found[0].cell, known[entry], found[0].where, problems)
+                present, value = _cell_value(found[0].cell, known[text], found[0].where, problems)
             else:
-                present, value = _joined_value(found, known[entry], problems)
+                present, value = _joined_value(found, known[text], problems)
             if present:
-                record[entry] = value
+                record[text] = value
         if order:
             result.records.append(record)
             result.row_numbers.append(row_number)
