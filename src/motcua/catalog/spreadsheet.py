@@ -204,7 +204,7 @@ def _plan_meta(document: dict[str, Any]) -> _SheetPlan:
         value = _encode(column, document[name], f"{where}, cột 'value'")
         if value is not None and value.text and _units(value.value) > EXCEL_CELL_LIMIT:
             raise CatalogSpreadsheetError(f"{where}: vượt giới hạn {EXCEL_CELL_LIMIT} ký tự của một ô Excel")
-        plan.rows.append([_text(name, where), value])
+        plan.rows.append([_text(name), value])
     return plan
 
 
@@ -272,19 +272,19 @@ def _encode(column: _Column, value: Any, where: str) -> _Cell | None:
     if value in (None, "", [], {}) and type(value) is type(column.default) and value == column.default:
         return None
     if column.nested:
-        return _text(json.dumps(value, ensure_ascii=False, separators=(",", ":")), where)
+        return _text(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
     if value is None:
         return _Cell(NONE_FORMULA)
     if value == "":
         return _Cell(EMPTY_STRING_FORMULA)
     if isinstance(value, str):
-        return _text(value, where)
+        return _text(value)
     if isinstance(value, bool) or (isinstance(value, int | float) and math.isfinite(value) and abs(value) <= 2**53):
         return _Cell(value)  # Excel holds numbers as doubles: exact up to 2**53
     raise CatalogSpreadsheetError(f"{where}: giá trị {value!r} không ghi được vào một ô Excel")
 
 
-def _text(text: str, where: str) -> _Cell:
+def _text(text: str) -> _Cell:
     """``text`` escaped for a cell (a list's cell longer than Excel's limit is split by :func:`_pieces`)."""
     return _Cell(_escape(text), text=True)
 
