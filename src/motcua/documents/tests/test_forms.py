@@ -20,7 +20,7 @@ from motcua.documents import forms, pdf
 from motcua.documents.forms import FormNotAvailable, available_forms, form_html, render_form
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import Applicant, open_dossier, perform
-from motcua.dossiers.tests.conftest import COMMUNE, counter_intake, offering_of, officer
+from motcua.dossiers.tests.fixtures import COMMUNE, counter_intake, offering_of
 from motcua.rules.lifecycle import ActionType
 from motcua.rules.workdays import VIETNAM_TZ
 
@@ -33,24 +33,9 @@ def at(*args: int) -> datetime:
 
 
 @pytest.fixture(autouse=True)
-def _isolated(settings: Any, tmp_path: Any) -> None:
-    """A fresh storage per test (the PDF cache lives there) and a known public address."""
-    settings.MEDIA_ROOT = tmp_path / "media"
+def _public_address(settings: Any) -> None:
+    """A known public address (the QR code points there); storage is per test already (root conftest)."""
     settings.MOTCUA_PUBLIC_URL = PUBLIC_URL
-
-
-@pytest.fixture
-def commune(demo_catalog: Any) -> Agency:
-    return Agency.objects.get(name=COMMUNE)
-
-
-@pytest.fixture
-def staff(commune: Agency) -> dict[str, User]:
-    return {
-        "counter": officer("counter", commune, "counter"),
-        "specialist": officer("specialist", commune, "specialist"),
-        "leader": officer("leader", commune, "leader"),
-    }
 
 
 def receive(commune: Agency, staff: dict[str, User], when: datetime) -> Dossier:

@@ -12,7 +12,7 @@ from motcua.accounts.services import create_api_token
 from motcua.api import api as ninja_api
 from motcua.catalog.models import Agency, Offering
 from motcua.dossiers.models import Dossier, DossierAction, DossierDocument, IdempotencyRecord
-from motcua.dossiers.tests.conftest import officer
+from motcua.dossiers.tests.fixtures import officer
 from motcua.rules.lifecycle import ActionType
 
 PDF = b"%PDF-1.4\n%%EOF\n"

@@ -15,7 +15,7 @@ from motcua.catalog.models import Agency
 from motcua.dossiers.book import DATETIME_FORMAT, dossier_book_xlsx
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import Applicant, open_dossier, perform
-from motcua.dossiers.tests.conftest import counter_intake, offering_of
+from motcua.dossiers.tests.fixtures import counter_intake, offering_of
 from motcua.rules.lifecycle import ActionType
 from motcua.rules.workdays import VIETNAM_TZ
 
@@ -68,11 +68,6 @@ def returned(commune: Agency, staff: dict[str, User]) -> Dossier:
 def read(book: bytes) -> list[tuple[Any, ...]]:
     sheet = openpyxl.load_workbook(io.BytesIO(book)).active
     return list(sheet.iter_rows(values_only=True))
-
-
-@pytest.fixture(autouse=True)
-def _storage(settings: Any, tmp_path: Any) -> None:
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def test_book_contents(commune: Agency, staff: dict[str, User]) -> None:

@@ -11,7 +11,7 @@ from motcua.catalog.models import Agency
 from motcua.dossiers.models import Dossier, DossierAction, DossierStep
 from motcua.dossiers.projections import rebuild_state
 from motcua.dossiers.services import ActionRefused, InvalidInput, NotPermitted, open_dossier, perform, state_of
-from motcua.dossiers.tests.conftest import counter_intake, offering_of
+from motcua.dossiers.tests.fixtures import counter_intake, offering_of
 from motcua.metrics.models import DailyCounter
 from motcua.rules.lifecycle import ActionType
 from motcua.rules.workdays import VIETNAM_TZ

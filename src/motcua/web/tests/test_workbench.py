@@ -10,7 +10,7 @@ from motcua.accounts.models import User
 from motcua.catalog.models import Agency, Offering
 from motcua.dossiers.models import Dossier, DossierAction
 from motcua.dossiers.services import open_dossier
-from motcua.dossiers.tests.conftest import COMMUNE, OTHER_COMMUNE, counter_intake, officer
+from motcua.dossiers.tests.fixtures import COMMUNE, OTHER_COMMUNE, counter_intake, officer
 
 PDF = b"%PDF-1.4\n%%EOF\n"
 

@@ -1,4 +1,8 @@
-"""Officers and offerings of the demo catalogue, ready for dossier tests."""
+"""Officers and offerings of the demo catalogue, ready for dossier tests.
+
+A pytest plugin of the whole suite (``pytest_plugins`` in the root ``conftest.py``): the dossier, document and
+workbench tests share these fixtures instead of each defining its own.
+"""
 
 from __future__ import annotations
 
