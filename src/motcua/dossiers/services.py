@@ -37,6 +37,7 @@ from motcua.dossiers.models import (
     DossierDocument,
     DossierStep,
 )
+from motcua.dossiers.signals import action_logged
 from motcua.metrics.services import add_to_counters
 from motcua.rules import lifecycle
 from motcua.rules.codes import format_dossier_code
@@ -391,6 +392,7 @@ def _log(
     if deltas:
         day = timezone.localdate(at)
         add_to_counters(day, dossier.resolving_agency_id, dossier.procedure_id, dossier.channel, deltas)
+    action_logged.send(sender=DossierAction, dossier=dossier, action=action)
     return action
 
 
