@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
 
-.PHONY: demo test install lint openapi messages bench clean
+.PHONY: demo test install lint openapi messages bench bench-smoke clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,11 +19,12 @@ demo: $(STAMP)
 	$(BIN)/motcua load_demo
 	$(BIN)/motcua runserver 127.0.0.1:8000
 
-## Run the whole suite: lint, import rules, tests (SQLite, or PostgreSQL when DATABASE_URL is set)
+## Run the whole suite: lint, import rules, tests (SQLite, or PostgreSQL when DATABASE_URL is set), bench smokes
 test: $(STAMP)
 	$(BIN)/ruff check src tests bench scripts conftest.py
 	$(BIN)/ruff format --check src tests bench scripts conftest.py
 	$(BIN)/pytest -q
+	$(MAKE) --no-print-directory bench-smoke
 
 lint: $(STAMP)
 	$(BIN)/ruff check --fix src tests bench scripts conftest.py
@@ -35,6 +36,12 @@ openapi: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/workdays_bench.py
+
+## Every bench's --smoke run (tiny sizes, same path; issue 8): the runner's tests, then bench/smoke.py.
+## PostgreSQL ones are required when DATABASE_URL is a postgres URL, else run only if 127.0.0.1 answers.
+bench-smoke: $(STAMP)
+	$(BIN)/pytest -q -p no:cacheprovider bench/test_smoke.py
+	$(BIN)/python bench/smoke.py
 
 ## PostgreSQL benchmarks of issue 4 (throw-away databases; options: make bench-queue BENCH_ARGS="--dossiers 100000")
 .PHONY: bench-intake bench-queue
