@@ -16,21 +16,21 @@ What one run does:
 2. adds agencies up to 100 (communes ``999.01.NN.H55``, flagged as placeholders) with copies of the demo
    commune's offerings (channels, processing times, process templates), one officer per agency and role
    (counter, specialist, leader) where the demo has none, and 1,000 citizens for online submissions;
-3. fills the dossiers with set-based SQL (``INSERT … SELECT … FROM generate_series``, no ORM row by row):
-   agencies weighted 1/rank (UBND phường Phan Đình Phùng is the busiest, a generated commune the quietest),
-   offerings and channels (counter or online) spread inside each agency, receipts over the last 12 months
-   during office hours; about 5 % active (``received``, ``processing``, ``awaiting_supplement``,
-   ``awaiting_payment``, ``result_ready``: most of the last two weeks' dossiers and about 1 % of older ones, which
-   are overdue) with ``current_agency``/``current_role``/``current_position`` at a step of the dossier's plan
-   snapshot (``dossiers.services.plan_snapshot``) and ``step_due_at``/``due_at`` from the steps' allotted times
-   (wall-clock durations measured with the deadline engine from a Monday morning), the rest final (returned
-   mostly; refused, withdrawn, stopped). Each dossier gets 2–8 actions (``DossierAction``, increasing ``seq``,
-   types and moments along its path: receive or submit/accept, the hand-offs of its plan — forward, approve,
+3. fills the dossiers with set-based SQL (``INSERT … SELECT … FROM generate_series``, no ORM row by row): agencies
+   weighted 1/rank (UBND phường Phan Đình Phùng is the busiest, a generated commune the quietest), offerings and
+   channels (counter or online) spread inside each agency, receipts over the last 12 months during office hours; about
+   5 % active (``received``, ``processing``, ``awaiting_supplement``, ``awaiting_payment``, ``result_ready``: most of
+   the last two weeks' dossiers and about 1 % of older ones, which are overdue) with
+   ``current_agency``/``current_role``/``current_position`` at a step of the dossier's plan (the ``plan`` of
+   ``dossiers.plans.terms_of``, one ``DossierTerms`` row per variant) and ``step_due_at``/``due_at`` from the steps'
+   allotted times (wall-clock durations measured with the deadline engine from a Monday morning), the rest final
+   (returned mostly; refused, withdrawn, stopped). Each dossier gets 2–8 actions (``DossierAction``, increasing
+   ``seq``, types and moments along its path: receive or submit/accept, the hand-offs of its plan — forward, approve,
    transfer_to_agency, agency_answer —, supplement requests, payment, result, return), its control-sheet rows
    (``DossierStep``), the code sequences and the daily counters; then ``VACUUM ANALYZE``. The load runs with
-   ``session_replication_role = replica`` (no per-row foreign-key triggers; orphans are counted afterwards) and
-   the non-unique indexes of the three big tables are rebuilt after it, from their own definitions. Prints the
-   time of each phase and the table sizes (about 4–6 minutes and 4 GB for 1,000,000 dossiers on 2 cores);
+   ``session_replication_role = replica`` (no per-row foreign-key triggers; orphans are counted afterwards) and the
+   non-unique indexes of the three big tables are rebuilt after it, from their own definitions. Prints the time of each
+   phase and the table sizes (about 4–6 minutes and 4 GB for 1,000,000 dossiers on 2 cores);
 4. measures, for officers of a busy agency, a medium one (the provincial service centre's counter and the
    Department of Finance) and the quietest one, in each role, the queue as the workbench runs it
    (``dossiers.selectors.queue(user)`` with ``select_related``, ordered by ``due_at`` then ``pk``, first page of
@@ -240,7 +240,7 @@ class Variant:
     desk: int
     desk_identifier: str
     channel: str
-    plan: dict[str, Any]
+    terms_id: int
     roles: list[str]
     agencies: list[int]
     names: list[str]
@@ -261,11 +261,13 @@ def build_variants(rng: random.Random, busy: int, medium: int) -> tuple[list[Var
     Agencies are weighted 1/rank: the busy commune first, the Department of Finance eighth, the rest shuffled
     with the generated communes last (the quietest one is the last of them).
     """
+    from django.db import transaction
     from django.db.models import Q
 
     from motcua.calendars.selectors import get_work_calendar
+    from motcua.catalog.availability import intake_problems
     from motcua.catalog.models import Offering
-    from motcua.dossiers.services import DossierError, plan_from, plan_snapshot
+    from motcua.dossiers.plans import plan_from, store_terms, terms_of
     from motcua.rules.lifecycle import ActionType, Role, handoff_kind
 
     calendar = get_work_calendar()
@@ -274,8 +276,8 @@ def build_variants(rng: random.Random, busy: int, medium: int) -> tuple[list[Var
         Offering.objects.filter(active=True)
         .filter(Q(templates__isnull=False))
         .distinct()
-        .select_related("agency", "receiving_agency")
-        .prefetch_related("channels", "templates__steps")
+        .select_related("procedure", "agency", "receiving_agency")
+        .prefetch_related("channels", "templates__steps", "procedure__documents", "fees")
         .order_by("pk")
     )
     resolvers = sorted({o.agency_id for o in offerings})
@@ -289,10 +291,10 @@ def build_variants(rng: random.Random, busy: int, medium: int) -> tuple[list[Var
     for offering in offerings:
         share = rng.expovariate(1.0)
         for channel, channel_share in (("counter", 0.7), ("online", 0.3)):
-            try:
-                snapshot = plan_snapshot(offering, channel)
-            except DossierError:
+            if intake_problems(offering, monday.date(), channel):
                 continue
+            terms = terms_of(offering, channel)
+            snapshot = terms["plan"]
             plan = plan_from(snapshot)
             steps = plan.steps
             if len(steps) < 3:  # the paths below need a desk step, a processing step and a return step
@@ -309,6 +311,8 @@ def build_variants(rng: random.Random, busy: int, medium: int) -> tuple[list[Var
                 for i in range(len(steps) - 1)
             ]
             desk = snapshot["desk_agency_id"]
+            with transaction.atomic():
+                terms_id = store_terms(terms).pk
             variants.append(
                 Variant(
                     id=len(variants) + 1,
@@ -318,7 +322,7 @@ def build_variants(rng: random.Random, busy: int, medium: int) -> tuple[list[Var
                     desk=desk,
                     desk_identifier=(offering.receiving_agency or offering.agency).identifier,
                     channel=channel,
-                    plan=snapshot,
+                    terms_id=terms_id,
                     roles=[s.role.value for s in steps],
                     agencies=[s.agency_id for s in steps],
                     names=[s.name for s in steps],
@@ -438,7 +442,7 @@ def load_variants(variants: list[Variant]) -> int:
         """
         CREATE UNLOGGED TABLE bench_variant (
             id int PRIMARY KEY, offering_id bigint, procedure_id bigint, resolver bigint, desk bigint,
-            desk_identifier text, channel text, plan jsonb, n int, roles text[], agencies bigint[], names text[],
+            desk_identifier text, channel text, terms_id bigint, n int, roles text[], agencies bigint[], names text[],
             start_h float8[], step_h float8[], handoffs text[], weight float8)
         """
     )
@@ -456,7 +460,6 @@ def load_variants(variants: list[Variant]) -> int:
             agency_index int, offset_h float8)
         """
     )
-    from psycopg.types.json import Jsonb
 
     path_rows, action_rows = [], []
     for v in variants:
@@ -480,7 +483,7 @@ def load_variants(variants: list[Variant]) -> int:
                     v.desk,
                     v.desk_identifier,
                     v.channel,
-                    Jsonb(v.plan),
+                    v.terms_id,
                     len(v.roles),
                     v.roles,
                     v.agencies,
@@ -572,7 +575,7 @@ INSERT_DOSSIERS = """
 INSERT INTO dossiers_dossier (
     id, code, offering_id, procedure_id, resolving_agency_id, receiving_agency_id, channel, regime, subject,
     applicant_type, applicant_name, applicant_id_number, applicant_phone, applicant_email, applicant_address,
-    applicant_user_id, search_text, plan, status, submitted_at, received_at, due_at, appointment_at,
+    applicant_user_id, search_text, terms_id, status, submitted_at, received_at, due_at, appointment_at,
     current_position, current_agency_id, "current_role", step_started_at, step_due_at, paused_since, paused_seconds,
     resume_status, supplement_requests, approved, result_recorded, apologised, finished_at, returned_at, outcome,
     last_action_at, action_count, created_at)
@@ -581,7 +584,7 @@ SELECT g.id, x.code, v.offering_id, v.procedure_id, v.resolver, v.desk, g.channe
        'citizen', nm.name, x.id_number, '09' || lpad(((g.id * 104729) %% 100000000)::text, 8, '0'), '',
        'Tỉnh Thái Nguyên', CASE WHEN g.channel = 'online' THEN c.user_id END,
        lower(x.code) || ' ' || nm.folded || ' ' || x.id_number,
-       v.plan, g.status,
+       v.terms_id, g.status,
        CASE WHEN g.channel = 'online' THEN g.received_at END,
        CASE WHEN g.status <> 'refused' THEN g.received_at END,
        CASE WHEN g.status <> 'refused' THEN h.due END,
@@ -625,14 +628,14 @@ ORDER BY g.id
 INSERT_ACTIONS = """
 INSERT INTO dossiers_dossieraction (
     dossier_id, seq, type, at, actor_id, actor_role, actor_agency_id, from_status, to_status, step_position,
-    note, payload, idempotency_key)
+    note, payload, facts, system_actor)
 SELECT g.id, a.i, a.type, g.received_at + make_interval(secs => a.offset_h * g.pace_eff * 3600),
        CASE WHEN a.agency_index = -1 THEN c.user_id ELSE o.user_id END,
        a.role, ag.agency_id, a.from_status, a.to_status, a.step_position, '',
        CASE WHEN a.type IN ('receive', 'accept') THEN '{"checklist": [], "documents": []}'::jsonb
             WHEN a.type = 'request_supplement' THEN '{"missing": ["Bản sao giấy tờ tùy thân"]}'::jsonb
             ELSE '{}'::jsonb END,
-       ''
+       '{}'::jsonb, ''
 FROM bench_gen g
 JOIN bench_variant v ON v.id = g.variant
 JOIN bench_path_action a ON a.path = g.path
@@ -751,9 +754,7 @@ def generate(dossiers: int, seed: int) -> list[tuple[str, float]]:
     medium = Agency.objects.get(name=MEDIUM_AGENCY).pk
     phase.run("agencies (to 100) with copies of the commune's offerings", lambda: len(add_agencies(100)))
     phase.run("officers per agency × role, 1,000 citizens", add_people)
-    variants, _ = phase.run(
-        "plans of every offering × channel (plan_snapshot)", lambda: build_variants(rng, busy, medium)
-    )
+    variants, _ = phase.run("terms of every offering × channel (terms_of)", lambda: build_variants(rng, busy, medium))
     phase.run(f"{len(variants)} variants, their paths and the weighted draw", lambda: load_variants(variants))
     phase.run("applicant names", load_names)
     sql("SET work_mem = '256MB'")

@@ -7,8 +7,6 @@ code (regenerate with ``make openapi``).
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 from ninja.renderers import JSONRenderer
@@ -17,6 +15,7 @@ from motcua.calendars.api import router as calendar_router
 from motcua.catalog.api import router as catalog_router
 from motcua.dossiers.api import router as dossier_router
 from motcua.dossiers.services import DossierError
+from motcua.validation import describe, summary
 
 
 class UnicodeJSONRenderer(JSONRenderer):
@@ -37,51 +36,11 @@ api.add_router("", calendar_router)
 api.add_router("", dossier_router)
 
 
-#: Vietnamese wording of the validation errors people meet most; others keep pydantic's message.
-_BAD_MOMENT = gettext_lazy("Không phải thời điểm hợp lệ (ISO 8601, ví dụ 2025-03-15T09:30:00+07:00).")
-_MESSAGES = {  # gettext_lazy: rendered in the request's language
-    "missing": gettext_lazy("Thiếu trường bắt buộc."),
-    "datetime_parsing": gettext_lazy("Không phải thời điểm hợp lệ (ISO 8601, ví dụ 2025-03-15T09:30:00+07:00)."),
-    "datetime_from_date_parsing": gettext_lazy(
-        "Không phải thời điểm hợp lệ (ISO 8601, ví dụ 2025-03-15T09:30:00+07:00)."
-    ),
-    "datetime_type": gettext_lazy("Không phải thời điểm hợp lệ (ISO 8601, ví dụ 2025-03-15T09:30:00+07:00)."),
-    "date_from_datetime_parsing": gettext_lazy("Không phải ngày hợp lệ (ví dụ 2025-03-15)."),
-    "int_parsing": gettext_lazy("Phải là số nguyên."),
-    "decimal_parsing": gettext_lazy("Phải là một số."),
-    "decimal_type": gettext_lazy("Phải là một số."),
-    "greater_than_equal": gettext_lazy("Giá trị quá nhỏ."),
-    "less_than_equal": gettext_lazy("Giá trị quá lớn."),
-    "literal_error": gettext_lazy("Giá trị không thuộc danh sách cho phép."),
-    "enum": gettext_lazy("Giá trị không thuộc danh sách cho phép."),
-    "string_too_long": gettext_lazy("Chuỗi quá dài."),
-    "json_invalid": gettext_lazy("Nội dung JSON không hợp lệ."),
-    "out_of_range": gettext_lazy("Ngoài phạm vi lịch làm việc."),
-}
-
-
-def _field_name(loc: list[object]) -> str:
-    """The user's name of a field: the last part of pydantic's location (body/query/path prefixes dropped)."""
-    names = [str(part) for part in loc if part not in {"body", "query", "path", "payload", "filters"}]
-    return ".".join(names) or "?"
-
-
 @api.exception_handler(ValidationError)
 def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     """422 naming each field in error, with a Vietnamese summary (never a stack trace)."""
-    errors = []
-    for error in exc.errors:
-        kind = str(error.get("type", ""))
-        message = str(_MESSAGES.get(kind, error.get("msg", "")))
-        if kind in {"literal_error", "enum", "greater_than_equal", "less_than_equal"}:
-            message = f"{message} ({error.get('msg', '')})"
-        errors.append({"field": _field_name(list(error.get("loc", []))), "message": message, "type": kind})
-    fields = ", ".join(dict.fromkeys(error["field"] for error in errors))
-    return api.create_response(
-        request,
-        {"detail": _("Dữ liệu không hợp lệ: %(fields)s.") % {"fields": fields}, "errors": errors},
-        status=422,
-    )
+    errors = describe(exc.errors)
+    return api.create_response(request, {"detail": summary(errors), "errors": errors}, status=422)
 
 
 @api.exception_handler(DossierError)

@@ -11,15 +11,18 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from motcua.rules.roles import Role as RoleValue
+
 
 class Role(models.TextChoices):
-    """Roles of officers in the one-stop mechanism (RULES.md §4: intake, resolution, approval)."""
+    """The roles a user holds in an agency (RULES.md §4: intake, resolution, approval; reform; monitoring),
+    with their labels; the values are ``rules.roles.Role``'s, where roles are defined."""
 
-    COUNTER = "counter", _("Cán bộ tiếp nhận và trả kết quả (một cửa)")
-    SPECIALIST = "specialist", _("Chuyên viên xử lý")
-    LEADER = "leader", _("Lãnh đạo phê duyệt")
-    REFORM = "reform", _("Cán bộ cải cách hành chính")
-    MONITOR = "monitor", _("Cán bộ theo dõi, giám sát")
+    COUNTER = RoleValue.COUNTER.value, _("Cán bộ tiếp nhận và trả kết quả (một cửa)")
+    SPECIALIST = RoleValue.SPECIALIST.value, _("Chuyên viên xử lý")
+    LEADER = RoleValue.LEADER.value, _("Lãnh đạo phê duyệt")
+    REFORM = RoleValue.REFORM.value, _("Cán bộ cải cách hành chính")
+    MONITOR = RoleValue.MONITOR.value, _("Cán bộ theo dõi, giám sát")
 
 
 class User(AbstractUser):

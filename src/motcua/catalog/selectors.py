@@ -87,13 +87,13 @@ _intake_offerings: VersionedCache[Offering | None] = VersionedCache()
 
 
 def offering_for_intake(procedure_code: str, agency_identifier: str) -> Offering | None:
-    """The offering with everything an intake reads (channels, template and steps, required documents),
+    """The offering with everything an intake reads (channels, template and steps, required documents, fees),
     kept per process until the catalogue changes (``catalog.versioning``)."""
 
     def load() -> Offering | None:
         return (
             Offering.objects.select_related("procedure", "agency", "receiving_agency")
-            .prefetch_related("channels", "templates__steps", "procedure__documents")
+            .prefetch_related("channels", "templates__steps", "procedure__documents", "fees")
             .filter(procedure__code=procedure_code, agency__identifier=agency_identifier)
             .first()
         )

@@ -1,20 +1,24 @@
 """Dossier API: intake, every action, reading and listing — authorisation inside the queries.
 
+Each action has its own route, ``POST /dossiers/{code}/actions/<action>``, whose request body is that
+action's typed payload (``rules.payloads``): the published schema says exactly what each action takes.
 Requests that change something accept an ``Idempotency-Key`` header: a replay gets the first response
-back and writes nothing (see ``dossiers.idempotency``).
+back and writes nothing (``dossiers.idempotency``).
+
+(No ``from __future__ import annotations`` here: django-ninja reads the routes' annotations at import.)
 """
 
 import base64
 import binascii
+from collections.abc import Callable
 from datetime import datetime
-from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
+from ninja import Field, File, Form, Header, Path, Query, Router, Schema, UploadedFile
 from ninja import Status as Reply
 from ninja.errors import HttpError
 
@@ -22,14 +26,28 @@ from motcua.accounts.auth import API_AUTH
 from motcua.calendars.selectors import get_work_calendar
 from motcua.catalog.models import Offering
 from motcua.catalog.selectors import offering_for_intake
-from motcua.dossiers.idempotency import idempotent
-from motcua.dossiers.models import Dossier, DossierDocument
+from motcua.dossiers import idempotency
+from motcua.dossiers.models import ActionKind, Dossier, DossierDocument
 from motcua.dossiers.selectors import allowed_actions_for, visible_dossiers, visible_page
 from motcua.dossiers.services import Applicant, ChecklistItem, Intake, attach_document, open_dossier, perform
-from motcua.rules.lifecycle import ActionType, Status, deadline_colour
+from motcua.rules import payloads
+from motcua.rules.lifecycle import OPENING_ACTIONS, SYSTEM_ONLY_ACTIONS, ActionType, Status
+from motcua.rules.queue import deadline_colour
 from motcua.rules.text import search_terms
 
 router = Router(tags=["dossiers"], auth=API_AUTH)
+
+#: An id in a path or a cursor: what a 64-bit column and JavaScript hold exactly.
+Id = Annotated[int, Field(ge=1, le=2**53 - 1)]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        None,
+        alias="Idempotency-Key",
+        max_length=idempotency.MAX_KEY_LENGTH,
+        description="Khóa chống gửi trùng: gửi lại cùng khóa nhận lại đúng câu trả lời đầu tiên, không ghi gì thêm.",
+    ),
+]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -38,17 +56,13 @@ router = Router(tags=["dossiers"], auth=API_AUTH)
 
 class ApplicantIn(Schema):
     type: Literal["citizen", "enterprise", "state_agency", "other"] = "citizen"
-    name: str = Field(..., max_length=200)
-    id_number: str = Field(..., max_length=30, description="Số định danh cá nhân (12 số) hoặc mã số thuế.")
-    phone: str = Field("", max_length=20)
-    email: str = Field("", max_length=254)
-    address: str = Field("", max_length=300)
-
-
-class ChecklistIn(Schema):
-    document_id: int
-    form: Literal["original", "copy", "original_or_copy", "present_only"] = "original"
-    quantity: int = Field(1, ge=1, le=100)
+    name: payloads.text(200, required=True)  # type: ignore[valid-type]
+    id_number: payloads.text(30, required=True) = Field(  # type: ignore[valid-type]
+        ..., description="Số định danh cá nhân (12 số) hoặc mã số thuế."
+    )
+    phone: payloads.text(20) = ""  # type: ignore[valid-type]
+    email: payloads.text(254) = ""  # type: ignore[valid-type]
+    address: payloads.text(300) = ""  # type: ignore[valid-type]
 
 
 class DossierIn(Schema):
@@ -56,19 +70,15 @@ class DossierIn(Schema):
     agency: str = Field(..., max_length=40, description="Mã định danh của cơ quan giải quyết.")
     channel: Literal["counter", "online", "postal"] = "counter"
     applicant: ApplicantIn
-    subject: str = Field("", max_length=500)
-    checklist: list[ChecklistIn] = Field(default_factory=list)
-
-
-class ActionIn(Schema):
-    note: str = Field("", max_length=2000)
-    reason: str = Field("", max_length=2000)
-    reasons: list[str] = Field(default_factory=list, max_length=50)
-    missing: list[str] = Field(default_factory=list, max_length=50)
-    to_position: int | None = None
-    new_appointment: datetime | None = None
-    amount_vnd: Decimal | None = Field(None, ge=0, le=10**12)
-    documents: list[int] = Field(default_factory=list, max_length=50)
+    subject: payloads.text(500) = ""  # type: ignore[valid-type]
+    checklist: list[payloads.ChecklistEntry] = Field(default_factory=list, max_length=200)
+    incomplete: bool = Field(
+        False,
+        description="Tại quầy: hồ sơ chưa đầy đủ — ghi nhận và lập ngay phiếu yêu cầu bổ sung, hoàn thiện hồ sơ.",
+    )
+    missing: list[payloads.Item] = Field(
+        default_factory=list, max_length=50, description="Nội dung cần bổ sung ngoài các thành phần còn thiếu."
+    )
 
 
 class AgencyRef(Schema):
@@ -90,7 +100,7 @@ class ApplicantOut(Schema):
     address: str
 
 
-class StepOut(Schema):
+class DossierStepOut(Schema):
     seq: int
     position: int
     name: str
@@ -103,7 +113,7 @@ class StepOut(Schema):
     ended_by: str
 
 
-class ActionOut(Schema):
+class DossierActionOut(Schema):
     seq: int
     type: str
     at: datetime
@@ -117,7 +127,7 @@ class ActionOut(Schema):
     payload: dict[str, Any]
 
 
-class DocumentOut(Schema):
+class DossierDocumentOut(Schema):
     id: int
     kind: str
     name: str
@@ -161,9 +171,9 @@ class DossierCreatedOut(DossierOut):
 
 class DossierDetailOut(DossierOut):
     allowed_actions: list[str]
-    steps: list[StepOut]
-    actions: list[ActionOut]
-    documents: list[DocumentOut]
+    steps: list[DossierStepOut]
+    actions: list[DossierActionOut]
+    documents: list[DossierDocumentOut]
 
 
 class DossierPage(Schema):
@@ -171,9 +181,16 @@ class DossierPage(Schema):
     next_cursor: str | None
 
 
+class FieldErrorOut(Schema):
+    field: str
+    message: str
+    type: str
+
+
 class ErrorOut(Schema):
     detail: str
     field: str = ""
+    errors: list[FieldErrorOut] = Field(default_factory=list)
 
 
 class DossierFilter(Schema):
@@ -184,6 +201,11 @@ class DossierFilter(Schema):
     q: str = Field("", max_length=100, description="Mã hồ sơ, tên hoặc số giấy tờ của chủ hồ sơ.")
     cursor: str = Field("", max_length=40)
     limit: int = Field(50, ge=1, le=200)
+
+
+#: Answers every route may give besides its own (authentication, validation).
+COMMON_ERRORS = {401: ErrorOut, 422: ErrorOut}
+WRITE_ERRORS = {**COMMON_ERRORS, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 
 
 # --------------------------------------------------------------------------------------------------
@@ -240,6 +262,25 @@ def created_data(dossier: Dossier, request: HttpRequest) -> dict[str, Any]:
     return data
 
 
+def _document(d: DossierDocument) -> dict[str, Any]:
+    return {
+        "id": d.pk,
+        "kind": d.kind,
+        "name": d.name,
+        "original_filename": d.original_filename,
+        "content_type": d.content_type,
+        "size": d.size,
+        "sha256": d.sha256,
+        "uploaded_at": d.uploaded_at,
+    }
+
+
+def _actor(action: Any) -> str:
+    if action.actor:
+        return str(action.actor)
+    return action.system_actor or ""
+
+
 def detail_data(dossier: Dossier, request: HttpRequest) -> dict[str, Any]:
     data = dossier_data(dossier)
     data["allowed_actions"] = [kind.value for kind in allowed_actions_for(request.auth, dossier)]
@@ -263,7 +304,7 @@ def detail_data(dossier: Dossier, request: HttpRequest) -> dict[str, Any]:
             "seq": a.seq,
             "type": a.type,
             "at": a.at,
-            "actor": str(a.actor) if a.actor else "",
+            "actor": _actor(a),
             "actor_role": a.actor_role,
             "actor_agency": a.actor_agency.identifier if a.actor_agency else None,
             "from_status": a.from_status,
@@ -274,19 +315,7 @@ def detail_data(dossier: Dossier, request: HttpRequest) -> dict[str, Any]:
         }
         for a in dossier.actions.select_related("actor", "actor_agency").order_by("seq")
     ]
-    data["documents"] = [
-        {
-            "id": d.pk,
-            "kind": d.kind,
-            "name": d.name,
-            "original_filename": d.original_filename,
-            "content_type": d.content_type,
-            "size": d.size,
-            "sha256": d.sha256,
-            "uploaded_at": d.uploaded_at,
-        }
-        for d in dossier.documents.all()
-    ]
+    data["documents"] = [_document(d) for d in dossier.documents.all()]
     return data
 
 
@@ -297,7 +326,7 @@ def _visible(request: HttpRequest, code: str) -> Dossier:
     """The dossier if the caller may see it; 404 otherwise (whether it exists is not disclosed)."""
     dossier = visible_dossiers(request.auth).select_related(*_RELATED).filter(code=code).first()
     if dossier is None:
-        raise HttpError(404, _("Không tìm thấy hồ sơ “%(code)s” trong phạm vi bạn được xem.") % {"code": code})
+        raise HttpError(404, _("Không tìm thấy hồ sơ “%(code)s” trong phạm vi bạn được xem.") % {"code": code[:80]})
     return dossier
 
 
@@ -317,14 +346,35 @@ def _intake(payload: DossierIn, files: dict[int, list[Any]] | None = None) -> In
         subject=payload.subject,
         checklist=[ChecklistItem(i.document_id, i.form, i.quantity) for i in payload.checklist],
         files=files or {},
+        incomplete=payload.incomplete,
+        missing=payload.missing,
     )
 
 
-def _key(request: HttpRequest) -> str | None:
-    key = request.headers.get("Idempotency-Key", "").strip()
-    if len(key) > 80:
-        raise HttpError(422, _("Idempotency-Key dài quá 80 ký tự."))
-    return key or None
+def _request_print(request: HttpRequest) -> str:
+    """What makes two API requests the same request: method, path, body (for a multipart body, its
+    fields and the content of its files)."""
+    parts: list[str | bytes] = [request.method or "", request.path]
+    if request.FILES:
+        parts.append(request.POST.urlencode())
+        for name in sorted(request.FILES):
+            for upload in request.FILES.getlist(name):
+                parts.extend([name, upload.name or "", b"".join(upload.chunks())])
+                upload.seek(0)
+    else:
+        parts.append(request.body)
+    return idempotency.fingerprint(parts)
+
+
+def _once(request: HttpRequest, key: str | None, run: Callable[[], idempotency.Answer]) -> Reply:
+    """Run ``run`` at most once per ``Idempotency-Key`` of the caller; replays get the first answer."""
+    key = (key or "").strip() or None
+    if key is None:
+        return Reply(*run())
+    try:
+        return Reply(*idempotency.run_once(request.auth, key, _request_print(request), run))
+    except idempotency.KeyReused as reused:
+        raise HttpError(422, reused.message) from reused
 
 
 # --------------------------------------------------------------------------------------------------
@@ -333,45 +383,47 @@ def _key(request: HttpRequest) -> str | None:
 
 @router.post(
     "/dossiers",
-    response={201: DossierCreatedOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={201: DossierCreatedOut, **WRITE_ERRORS},
     summary="Tiếp nhận hồ sơ (tại quầy) hoặc nộp hồ sơ trực tuyến",
 )
-def create_dossier(request: HttpRequest, payload: DossierIn) -> Any:
-    key = _key(request)
-
-    def run() -> tuple[int, dict[str, Any]]:
-        dossier = open_dossier(_intake(payload), user=request.auth, idempotency_key=key)
+def create_dossier(request: HttpRequest, payload: DossierIn, idempotency_key: IdempotencyKey = None) -> Any:
+    def run() -> idempotency.Answer:
+        dossier = open_dossier(_intake(payload), user=request.auth)
         return 201, created_data(dossier, request)
 
-    return Reply(*idempotent(request, key, run))
+    return _once(request, idempotency_key, run)
 
 
 @router.post(
     "/dossiers/upload",
-    response={201: DossierCreatedOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={201: DossierCreatedOut, **WRITE_ERRORS},
     summary="Tiếp nhận hoặc nộp hồ sơ kèm tệp (multipart: data = JSON như POST /dossiers, tệp doc_<id thành phần>)",
 )
-def create_dossier_with_files(request: HttpRequest, data: Form[str]) -> Any:
+def create_dossier_with_files(request: HttpRequest, data: Form[str], idempotency_key: IdempotencyKey = None) -> Any:
     try:
         payload = DossierIn.model_validate_json(data)
     except ValueError as exc:
         raise HttpError(422, _("Trường data không phải JSON hợp lệ của hồ sơ.")) from exc
     files: dict[int, list[Any]] = {}
     for name in request.FILES:
-        if not name.startswith("doc_") or not name[4:].isdigit():
+        number = name[4:]
+        if not name.startswith("doc_") or not number.isdigit() or not 0 < int(number) < 2**53:
             message = _("Tên trường tệp “%(name)s” phải có dạng doc_<id thành phần hồ sơ>.")
-            raise HttpError(422, message % {"name": name})
-        files[int(name[4:])] = request.FILES.getlist(name)
-    key = _key(request)
+            raise HttpError(422, message % {"name": name[:80]})
+        files[int(number)] = request.FILES.getlist(name)
 
-    def run() -> tuple[int, dict[str, Any]]:
-        dossier = open_dossier(_intake(payload, files), user=request.auth, idempotency_key=key)
+    def run() -> idempotency.Answer:
+        dossier = open_dossier(_intake(payload, files), user=request.auth)
         return 201, created_data(dossier, request)
 
-    return Reply(*idempotent(request, key, run))
+    return _once(request, idempotency_key, run)
 
 
-@router.get("/dossiers", response=DossierPage, summary="Danh sách hồ sơ được xem (phân trang bằng con trỏ)")
+@router.get(
+    "/dossiers",
+    response={200: DossierPage, **COMMON_ERRORS},
+    summary="Danh sách hồ sơ được xem (phân trang bằng con trỏ)",
+)
 def list_dossiers(request: HttpRequest, filters: Query[DossierFilter]) -> Any:
     dossiers = Dossier.objects.select_related(*_RELATED)
     if filters.status:
@@ -403,63 +455,76 @@ def _decode_cursor(cursor: str) -> int:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         kind, value = raw.split(":", 1)
-        if kind != "id":
+        if kind != "id" or not value.isdigit() or not 0 < int(value) < 2**53:
             raise ValueError(kind)
         return int(value)
     except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
         raise HttpError(422, _("Con trỏ phân trang không hợp lệ.")) from exc
 
 
-@router.get("/dossiers/{code}", response={200: DossierDetailOut, 404: ErrorOut}, summary="Chi tiết hồ sơ")
-def get_dossier(request: HttpRequest, code: str) -> Any:
+@router.get(
+    "/dossiers/{code}",
+    response={200: DossierDetailOut, 404: ErrorOut, **COMMON_ERRORS},
+    summary="Chi tiết hồ sơ",
+)
+def get_dossier(request: HttpRequest, code: Path[str]) -> Any:
     return detail_data(_visible(request, code), request)
 
 
-@router.post(
-    "/dossiers/{code}/actions/{action}",
-    response={200: DossierDetailOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
-    summary="Thực hiện một thao tác trên hồ sơ",
-)
-def act(request: HttpRequest, code: str, action: ActionType, payload: ActionIn) -> Any:
-    dossier = _visible(request, code)
-    key = _key(request)
-    body = payload.model_dump(exclude_none=True, exclude_defaults=True)
-    note = body.pop("note", "")
+def _action_route(kind: ActionType) -> None:
+    """``POST /dossiers/{code}/actions/<kind>`` with the action's own payload as its body."""
+    body = payloads.PAYLOADS[kind]
 
-    def run() -> tuple[int, dict[str, Any]]:
-        done = perform(dossier, action, user=request.auth, note=note, payload=body, idempotency_key=key)
-        return 200, detail_data(Dossier.objects.select_related(*_RELATED).get(pk=done.pk), request)
+    def act(request: HttpRequest, code: Path[str], payload: Any, idempotency_key: IdempotencyKey = None) -> Any:
+        dossier = _visible(request, code)
 
-    return Reply(*idempotent(request, key, run))
+        def run() -> idempotency.Answer:
+            done = perform(dossier, kind, user=request.auth, payload=payload)
+            return 200, detail_data(Dossier.objects.select_related(*_RELATED).get(pk=done.pk), request)
+
+        return _once(request, idempotency_key, run)
+
+    act.__annotations__["payload"] = body
+    act.__name__ = f"act_{kind.value}"
+    router.add_api_operation(
+        f"/dossiers/{{code}}/actions/{kind.value}",
+        ["POST"],
+        act,
+        response={200: DossierDetailOut, **WRITE_ERRORS},
+        summary=str(ActionKind(kind.value).label),
+        operation_id=f"act_{kind.value}",
+    )
+
+
+#: Actions officers and applicants perform through the API (opening actions are intake; system-only
+#: actions are done by callbacks and jobs, never by a client).
+API_ACTIONS = [kind for kind in ActionType if kind not in OPENING_ACTIONS and kind not in SYSTEM_ONLY_ACTIONS]
+for _kind in API_ACTIONS:
+    _action_route(_kind)
 
 
 @router.post(
     "/dossiers/{code}/documents",
-    response={201: DocumentOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={201: DossierDocumentOut, **WRITE_ERRORS},
     summary="Tải lên tệp (văn bản kết quả, hồ sơ bổ sung) để dùng trong thao tác sau",
 )
 def upload_document(
-    request: HttpRequest, code: str, file: File[UploadedFile], kind: Form[Literal["result", "supplement"]] = "result"
+    request: HttpRequest,
+    code: Path[str],
+    file: File[UploadedFile],
+    kind: Form[Literal["result", "supplement"]] = "result",
 ) -> Any:
     dossier = _visible(request, code)
     document = attach_document(dossier, file, kind=kind, user=request.auth)
-    return Reply(
-        201,
-        {
-            "id": document.pk,
-            "kind": document.kind,
-            "name": document.name,
-            "original_filename": document.original_filename,
-            "content_type": document.content_type,
-            "size": document.size,
-            "sha256": document.sha256,
-            "uploaded_at": document.uploaded_at,
-        },
-    )
+    return Reply(201, _document(document))
 
 
-@router.get("/dossiers/{code}/documents/{document_id}", summary="Tải tệp của hồ sơ", response={404: ErrorOut})
-def download_document(request: HttpRequest, code: str, document_id: int) -> HttpResponse:
+@router.get(
+    "/dossiers/{code}/documents/{document_id}",
+    summary="Tải tệp của hồ sơ",
+    response={200: None, 404: ErrorOut, **COMMON_ERRORS},
+)
+def download_document(request: HttpRequest, code: Path[str], document_id: Path[Id]) -> HttpResponse:
     dossier = _visible(request, code)
     document = get_object_or_404(DossierDocument, pk=document_id, dossier=dossier)
     try:
@@ -471,4 +536,5 @@ def download_document(request: HttpRequest, code: str, document_id: int) -> Http
     response = HttpResponse(content, content_type=document.content_type)
     response["Content-Disposition"] = f'attachment; filename="{document.file.name.rsplit("/", 1)[-1]}"'
     response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
     return response

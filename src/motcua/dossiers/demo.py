@@ -16,9 +16,11 @@ from django.utils import timezone
 
 from motcua.accounts.models import User
 from motcua.calendars.selectors import get_work_calendar
+from motcua.catalog.availability import receivable_offerings
 from motcua.catalog.models import Offering
 from motcua.dossiers.models import Dossier
-from motcua.dossiers.services import Applicant, ChecklistItem, DossierError, Intake, open_dossier, perform, plan_from
+from motcua.dossiers.plans import plan_from
+from motcua.dossiers.services import Applicant, ChecklistItem, DossierError, Intake, open_dossier, perform
 from motcua.rules.lifecycle import ActionType, Role, StepPlan, handoff_kind
 
 #: A tiny but real PDF: the demo's stand-in for scanned papers and signed results.
@@ -215,11 +217,14 @@ def create_demo_dossiers(
         for membership in user.memberships.all():
             officers.setdefault((membership.agency_id, membership.role), user)
     citizen = User.objects.get(username="congdan")
+    candidates = (
+        Offering.objects.filter(active=True)
+        .select_related("procedure", "agency", "receiving_agency")
+        .prefetch_related("channels", "templates__steps", "procedure__documents", "fees")
+    )
     offerings = [
         o
-        for o in Offering.objects.filter(active=True)
-        .select_related("procedure", "agency")
-        .prefetch_related("channels", "templates__steps", "procedure__documents")
+        for o in receivable_offerings(candidates, timezone.localdate())
         if o.templates.all()
         and (o.receiving_agency_id or o.agency_id, "counter") in officers
         and all(

@@ -2,7 +2,10 @@
 
 The ``Dossier`` row keeps the current state (status, step, due moments) so that queues and reports are
 indexed queries; every field of that state is a projection of the ``DossierAction`` log through
-``rules.lifecycle.apply`` and can be rebuilt from it (``motcua rebuild_dossiers``).
+``rules.lifecycle.apply`` and can be rebuilt from it (``motcua rebuild_dossiers``). What the dossier was
+received under — its process, the documents and fees of the catalogue as they were at intake — is a
+``DossierTerms`` row, shared by every dossier received under the same terms and never changed, so that no
+later catalogue change rewrites a dossier's history.
 """
 
 from __future__ import annotations
@@ -10,11 +13,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models import Channel
 from motcua.rules.lifecycle import NATIONAL_STATUS_CODE, ActionType, DossierState, Outcome, Regime, Status
+from motcua.rules.roles import Role
 
 
 class DossierStatus(models.TextChoices):
@@ -33,7 +37,7 @@ class DossierStatus(models.TextChoices):
 
 
 class ActionKind(models.TextChoices):
-    SUBMIT = ActionType.SUBMIT.value, _("Nộp trực tuyến")
+    SUBMIT = ActionType.SUBMIT.value, _("Đăng ký hồ sơ (chưa tiếp nhận)")
     RECEIVE = ActionType.RECEIVE.value, _("Tiếp nhận hồ sơ")
     ACCEPT = ActionType.ACCEPT.value, _("Tiếp nhận hồ sơ trực tuyến")
     REFUSE = ActionType.REFUSE.value, _("Từ chối tiếp nhận")
@@ -51,7 +55,8 @@ class ActionKind(models.TextChoices):
     STOP = ActionType.STOP.value, _("Dừng xử lý")
     APOLOGISE = ActionType.APOLOGISE.value, _("Xin lỗi và hẹn lại")
     REQUEST_PAYMENT = ActionType.REQUEST_PAYMENT.value, _("Yêu cầu thực hiện nghĩa vụ tài chính")
-    RECORD_PAYMENT = ActionType.RECORD_PAYMENT.value, _("Thu phí, lệ phí tại quầy")
+    RECORD_PAYMENT = ActionType.RECORD_PAYMENT.value, _("Thu phí, lệ phí")
+    RESCHEDULE = ActionType.RESCHEDULE.value, _("Tính lại thời hạn theo lịch làm việc mới")
 
 
 class OutcomeChoice(models.TextChoices):
@@ -75,6 +80,56 @@ APPLICANT_NATIONAL_CODE = {"citizen": 1, "enterprise": 2, "state_agency": 3, "ot
 class RegimeChoice(models.TextChoices):
     DECREE_61_2018 = Regime.DECREE_61_2018.value, _("Nghị định 61/2018/NĐ-CP")
     DECREE_118_2025 = Regime.DECREE_118_2025.value, _("Nghị định 118/2025/NĐ-CP")
+
+
+class DossierTerms(models.Model):
+    """What dossiers were received under: the process (steps, agencies, allotted times), the required
+    documents and the fees of the catalogue at intake, and the procedure's name then.
+
+    Content-addressed (``sha256`` of the canonical JSON): the thousands of dossiers received under the same
+    terms share one row, which keeps the dossier table narrow, and the row never changes, so each process
+    may keep it in memory once read (``dossiers.plans``).
+    """
+
+    sha256 = models.CharField(max_length=64, unique=True)
+    data = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("điều kiện tiếp nhận hồ sơ")
+        verbose_name_plural = _("điều kiện tiếp nhận hồ sơ")
+
+    def __str__(self) -> str:
+        return self.sha256[:12]
+
+
+_TERMS_CACHE: dict[int, dict[str, Any]] = {}
+_TERMS_CACHE_SIZE = 10_000
+
+
+def remember_terms(terms_id: int, data: dict[str, Any]) -> None:
+    """Keep a terms row's data in this process once its transaction has committed.
+
+    A committed row never changes and its id is never given to another row; a row written or read inside
+    a transaction that rolls back may see its id handed out again (SQLite does), so nothing is kept until
+    the commit (``on_commit`` runs at once outside a transaction, and never after a rollback).
+    """
+
+    def keep() -> None:
+        if len(_TERMS_CACHE) >= _TERMS_CACHE_SIZE:
+            _TERMS_CACHE.clear()
+        _TERMS_CACHE[terms_id] = data
+
+    transaction.on_commit(keep)
+
+
+def terms_data(terms_id: int) -> dict[str, Any]:
+    """The data of a ``DossierTerms`` row, read once per process (shared: never mutate what this returns)."""
+    data = _TERMS_CACHE.get(terms_id)
+    if data is None:
+        data = DossierTerms.objects.values_list("data", flat=True).get(pk=terms_id)
+        remember_terms(terms_id, data)
+    return data
 
 
 class Dossier(models.Model):
@@ -105,8 +160,8 @@ class Dossier(models.Model):
     )
     search_text = models.CharField(max_length=300, editable=False, default="")
 
-    # the process as it was at intake (steps, processing time, desk and resolver): see services.plan_for
-    plan = models.JSONField(default=dict, editable=False)
+    # the process, documents and fees as they were at intake (dossiers.plans)
+    terms = models.ForeignKey(DossierTerms, on_delete=models.PROTECT, related_name="+", editable=False)
 
     # --- projection of the action log (rules.lifecycle.DossierState) ---
     status = models.CharField(_("trạng thái"), max_length=30, choices=DossierStatus.choices)
@@ -159,6 +214,17 @@ class Dossier(models.Model):
     def __str__(self) -> str:
         return self.code
 
+    @property
+    def plan(self) -> dict[str, Any]:
+        """The process snapshotted at intake (steps, processing time, desk and resolver)."""
+        return self.terms_data["plan"]
+
+    @property
+    def terms_data(self) -> dict[str, Any]:
+        """What the dossier was received under: the related row when it is loaded, else the process's copy."""
+        loaded = self._state.fields_cache.get("terms")
+        return loaded.data if loaded is not None else terms_data(self.terms_id)
+
     def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
         self.written_state = None  # what is read now may be newer
         super().refresh_from_db(*args, **kwargs)
@@ -190,13 +256,16 @@ class DossierAction(models.Model):
     at = models.DateTimeField(_("thời điểm"))
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     actor_role = models.CharField(_("vai trò"), max_length=20)
+    # for the system actor: which callback or job acted (e.g. "scheduler", "payment:vnpay")
+    system_actor = models.CharField(max_length=40, blank=True)
     actor_agency = models.ForeignKey("catalog.Agency", on_delete=models.PROTECT, null=True, related_name="+")
     from_status = models.CharField(max_length=30, blank=True)
     to_status = models.CharField(max_length=30)
     step_position = models.PositiveSmallIntegerField(null=True)
     note = models.TextField(_("ghi chú, lý do"), blank=True)
     payload = models.JSONField(default=dict)
-    idempotency_key = models.CharField(max_length=100, blank=True)
+    # the moments the action computed from the working calendar (rules.lifecycle.Facts): a fold uses them
+    facts = models.JSONField(default=dict)
 
     objects = AppendOnlyQuerySet.as_manager()
 
@@ -204,12 +273,7 @@ class DossierAction(models.Model):
         verbose_name = _("thao tác trên hồ sơ")
         verbose_name_plural = _("nhật ký thao tác")
         ordering = ["dossier", "seq"]
-        constraints = [
-            models.UniqueConstraint(fields=["dossier", "seq"], name="dossier_action_seq_unique"),
-            models.UniqueConstraint(
-                fields=["idempotency_key"], condition=~models.Q(idempotency_key=""), name="dossier_action_idempotency"
-            ),
-        ]
+        constraints = [models.UniqueConstraint(fields=["dossier", "seq"], name="dossier_action_seq_unique")]
 
     def __str__(self) -> str:
         return f"{self.dossier_id}#{self.seq} {self.type}"
@@ -221,6 +285,10 @@ class DossierAction(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise TypeError("the action log is append-only")
+
+    @property
+    def is_system(self) -> bool:
+        return self.actor_role == Role.SYSTEM
 
 
 class DossierStep(models.Model):
@@ -261,8 +329,9 @@ class DossierDocument(models.Model):
 
     dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="documents")
     kind = models.CharField(_("loại"), max_length=20, choices=DocumentKind.choices)
+    # protected: a catalogue import retires a document it no longer lists, it never deletes one a dossier holds
     required_document = models.ForeignKey(
-        "catalog.RequiredDocument", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "catalog.RequiredDocument", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     name = models.CharField(_("tên giấy tờ"), max_length=300)
     original_filename = models.CharField(max_length=255)
@@ -283,17 +352,25 @@ class DossierDocument(models.Model):
 
 
 class IdempotencyRecord(models.Model):
-    """The first response to a request made with an ``Idempotency-Key``: replays get it back."""
+    """The first answer to a request made with an idempotency key: replays get it back (``dossiers.idempotency``).
+
+    Claimed at the start of the request's transaction (``status_code`` 0 until the answer is written in the
+    same transaction), so a concurrent duplicate waits on the unique key and then reads the first answer.
+    """
 
     key = models.CharField(max_length=100)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # None: the system actor (a callback or a job, whose keys are its own references)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, related_name="+")
     fingerprint = models.CharField(max_length=64)
-    status_code = models.PositiveSmallIntegerField()
-    body = models.JSONField()
+    status_code = models.PositiveSmallIntegerField(default=0)
+    body = models.JSONField(default=dict)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_unique"),
+            models.UniqueConstraint(fields=["key"], condition=models.Q(user__isnull=True), name="idempotency_system"),
+        ]
 
     def __str__(self) -> str:
         return self.key

@@ -5,9 +5,12 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from motcua.accounts.models import User
+from motcua.dossiers.actors import actor_capacities
 from motcua.dossiers.models import Dossier, DossierStep
-from motcua.dossiers.services import actor_capacities, plan_from, state_of
-from motcua.rules.lifecycle import OPENING_ACTIONS, ActionType, DossierState, allowed_actions, may_act
+from motcua.dossiers.plans import plan_from
+from motcua.dossiers.state import current_state
+from motcua.rules.lifecycle import OPENING_ACTIONS, SYSTEM_ONLY_ACTIONS, ActionType, allowed_actions, may_act
+from motcua.rules.roles import OFFICER_ROLES
 
 
 def public_dossier(code: str) -> Dossier | None:
@@ -35,9 +38,6 @@ def visible_dossiers(user: User) -> QuerySet[Dossier]:
             | Exists(passed_through)
         )
     return Dossier.objects.filter(scope)
-
-
-OFFICER_ROLES = ("counter", "specialist", "leader")
 
 
 def queue(user: User) -> QuerySet[Dossier]:
@@ -91,11 +91,6 @@ def visible_page(user: User, dossiers: QuerySet[Dossier], *, before: int | None,
     return [found[pk] for pk in newest if pk in found]
 
 
-def current_state(dossier: Dossier) -> DossierState:
-    """The dossier's state: the one a service just wrote on this instance, or else read from the database."""
-    return dossier.written_state if dossier.written_state is not None else state_of(dossier)
-
-
 def allowed_actions_for(user: User, dossier: Dossier) -> list[ActionType]:
     """The actions ``user`` may perform on ``dossier`` now (the workbench's buttons)."""
     state = current_state(dossier)
@@ -104,5 +99,7 @@ def allowed_actions_for(user: User, dossier: Dossier) -> list[ActionType]:
     return [
         kind
         for kind in allowed_actions(state)
-        if kind not in OPENING_ACTIONS and any(may_act(state, plan, kind, actor) for actor in capacities)
+        if kind not in OPENING_ACTIONS
+        and kind not in SYSTEM_ONLY_ACTIONS
+        and any(may_act(state, plan, kind, actor) for actor in capacities)
     ]

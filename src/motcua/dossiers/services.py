@@ -1,32 +1,35 @@
-"""Writes on dossiers: intake and every action, each in one transaction with one action row.
+"""Writes on dossiers: intake and every action, each in one transaction.
 
 Every function here validates its input, asks ``rules.lifecycle.apply`` whether the action is allowed,
-appends the action to the log, updates the dossier's projected state and control sheet, and adds to the
-live counters — all in the same transaction, so a refused or failed action leaves nothing behind
-(uploaded files included).
+appends the action to the log (with the moments it computed from the calendar), updates the dossier's
+projected state and control sheet, adds to the live counters and tells the log's observers (the outbox) —
+all in the same transaction, so a refused or failed action leaves nothing behind (uploaded files included).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
+import pydantic
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.accounts.models import User
-from motcua.calendars.selectors import get_work_calendar
+from motcua.catalog.availability import intake_problems
 from motcua.catalog.models import Agency, DocumentForm, Offering
 from motcua.documents.uploads import UploadRejected, check_upload, discard, store_upload
+from motcua.dossiers import idempotency
+from motcua.dossiers.actors import actor_capacities
 from motcua.dossiers.messages import refusal_message
 from motcua.dossiers.models import (
     ApplicantType,
@@ -35,17 +38,19 @@ from motcua.dossiers.models import (
     DossierAction,
     DossierCodeSequence,
     DossierDocument,
-    DossierStep,
 )
+from motcua.dossiers.plans import plan_from, store_terms, terms_of
 from motcua.dossiers.signals import action_logged
+from motcua.dossiers.state import STEPS_IN_ORDER, project, state_of, sync_steps
 from motcua.metrics.services import add_to_counters
-from motcua.rules import lifecycle
+from motcua.rules import lifecycle, payloads
 from motcua.rules.codes import format_dossier_code
 from motcua.rules.counters import increments
 from motcua.rules.identity import is_citizen_id, is_tax_code, normalise_identifier
-from motcua.rules.lifecycle import Action, ActionType, Actor, DossierState, Plan, Refused, Role, StepPlan
-from motcua.rules.text import fold
-from motcua.rules.workdays import Unit
+from motcua.rules.lifecycle import SYSTEM_ACTOR, Action, ActionType, Actor, DossierState, Facts, Plan, Refused
+from motcua.rules.roles import Role
+from motcua.rules.text import fold, forbidden_characters
+from motcua.validation import describe
 
 # --------------------------------------------------------------------------------------------------
 # errors: each maps to an HTTP status and carries a sentence for the user
@@ -105,10 +110,25 @@ class Intake:
     subject: str = ""
     checklist: Sequence[ChecklistItem] = ()
     files: Mapping[int, Sequence[UploadedFile]] = field(default_factory=dict)  # by required document id
+    #: At the counter: the dossier is incomplete. It is registered, and the request to supplement (form 02)
+    #: lists every unconditional document not in the checklist plus ``missing`` (Decree 61/2018 Art. 17).
+    incomplete: bool = False
+    missing: Sequence[str] = ()
+
+
+def _clean_text(value: str, field_name: str) -> str:
+    bad = forbidden_characters(value)
+    if bad:
+        raise InvalidInput(
+            _("Chứa ký tự điều khiển không được phép (%(chars)s).") % {"chars": " ".join(bad)}, field=field_name
+        )
+    return value
 
 
 def validate_applicant(applicant: Applicant) -> Applicant:
     """Shapes of the applicant's identifiers (``rules.identity``) and required fields."""
+    for name, value in asdict(applicant).items():
+        _clean_text(value, f"applicant.{name}")
     if applicant.type not in ApplicantType.values:
         raise InvalidInput(_("Loại đối tượng không hợp lệ."), field="applicant.type")
     name = " ".join(applicant.name.split())
@@ -131,165 +151,13 @@ def validate_applicant(applicant: Applicant) -> Applicant:
     return Applicant(applicant.type, name, number, applicant.phone.strip(), email, " ".join(applicant.address.split()))
 
 
-# --------------------------------------------------------------------------------------------------
-# the plan: the process of an offering, snapshotted at intake
-
-
-def plan_snapshot(offering: Offering, channel: str) -> dict[str, Any]:
-    """The offering's process for ``channel`` as data kept on the dossier.
-
-    Counter steps without an explicit agency happen at the one-stop desk of the offering; other steps
-    without one at the resolving agency.
-    """
-    row = next((c for c in offering.channels.all() if c.channel == channel), None)
-    if row is None:
-        raise InvalidInput(_("Thủ tục này không nhận hồ sơ qua hình thức đã chọn."), field="channel")
-    duration = row.duration
-    if duration is None:
-        raise InvalidInput(
-            _("Thủ tục này chưa có thời hạn giải quyết xác định: chưa thể tiếp nhận hồ sơ."), field="offering"
-        )
-    templates = {t.channel: t for t in offering.templates.all()}
-    template = templates.get(channel) or templates.get("")
-    if template is None:
-        raise InvalidInput(_("Thủ tục này chưa có quy trình xử lý: chưa thể tiếp nhận hồ sơ."), field="offering")
-    desk = offering.receiving_agency_id or offering.agency_id
-    steps = []
-    for step in sorted(template.steps.all(), key=lambda s: s.position):
-        agency = step.executing_agency_id or (desk if step.role == Role.COUNTER else offering.agency_id)
-        steps.append(
-            {
-                "position": step.position,
-                "name": step.name,
-                "role": step.role,
-                "agency_id": agency,
-                "amount": str(step.allotted_amount),
-                "unit": step.allotted_unit,
-            }
-        )
-    return {
-        "processing": {"amount": str(duration.amount), "unit": duration.unit.value},
-        "steps": steps,
-        "desk_agency_id": desk,
-        "resolver_agency_id": offering.agency_id,
-    }
-
-
-def plan_from(snapshot: Mapping[str, Any]) -> Plan:
-    return Plan(
-        calendar=get_work_calendar(),
-        steps=tuple(
-            StepPlan(s["position"], s["name"], Role(s["role"]), s["agency_id"], Decimal(s["amount"]), Unit(s["unit"]))
-            for s in snapshot["steps"]
-        ),
-        processing_amount=Decimal(snapshot["processing"]["amount"]),
-        processing_unit=Unit(snapshot["processing"]["unit"]),
-        desk_agency_id=snapshot["desk_agency_id"],
-        resolver_agency_id=snapshot["resolver_agency_id"],
-        apology_margin_seconds=settings.MOTCUA_APOLOGY_MARGIN_SECONDS,
-    )
-
-
-# --------------------------------------------------------------------------------------------------
-# state ⇄ row
-
-
-def state_of(dossier: Dossier) -> DossierState:
-    """The projected state kept on the row and its control sheet, as the reducer sees it."""
-    steps = tuple(
-        lifecycle.StepRecord(
-            s.position,
-            Role(s.role),
-            s.agency_id,
-            s.started_at,
-            s.due_at,
-            s.ended_at,
-            lifecycle.Outcome(s.outcome) if s.outcome else None,
-            ActionType(s.ended_by) if s.ended_by else None,
-        )
-        for s in dossier.steps.order_by("seq")
-    )
-    plan_steps = dossier.plan.get("steps", [])
-    index = next((i for i, s in enumerate(plan_steps) if s["position"] == dossier.current_position), None)
-    return DossierState(
-        status=lifecycle.Status(dossier.status) if dossier.status else None,
-        submitted_at=dossier.submitted_at,
-        received_at=dossier.received_at,
-        due_at=dossier.due_at,
-        appointment_at=dossier.appointment_at,
-        step_index=index,
-        paused_since=dossier.paused_since,
-        paused_seconds=dossier.paused_seconds,
-        resume_status=lifecycle.Status(dossier.resume_status) if dossier.resume_status else None,
-        supplement_requests=dossier.supplement_requests,
-        approved=dossier.approved,
-        result_recorded=dossier.result_recorded,
-        apologised=dossier.apologised,
-        finished_at=dossier.finished_at,
-        returned_at=dossier.returned_at,
-        outcome=lifecycle.Outcome(dossier.outcome) if dossier.outcome else None,
-        steps=steps,
-        last_action_at=dossier.last_action_at,
-    )
-
-
-def project(dossier: Dossier, state: DossierState, plan: Plan) -> None:
-    """Copy a state onto the row (not saved), and keep it on the instance (``Dossier.written_state``)."""
-    step = plan.steps[state.step_index] if state.step_index is not None else None
-    current = state.current_step
-    dossier.status = state.status.value if state.status else ""
-    dossier.submitted_at = state.submitted_at
-    dossier.received_at = state.received_at
-    dossier.due_at = state.due_at
-    dossier.appointment_at = state.appointment_at
-    dossier.current_position = step.position if step else None
-    if state.status in lifecycle.FINAL_STATUSES:
-        dossier.current_agency_id, dossier.current_role = None, ""
-    elif step is not None:
-        dossier.current_agency_id, dossier.current_role = step.agency_id, step.role.value
-    else:  # submitted online: waits at the desk
-        dossier.current_agency_id, dossier.current_role = plan.desk_agency_id, Role.COUNTER.value
-    dossier.step_started_at = current.started_at if current else None
-    dossier.step_due_at = current.due_at if current else None
-    dossier.paused_since = state.paused_since
-    dossier.paused_seconds = state.paused_seconds
-    dossier.resume_status = state.resume_status.value if state.resume_status else ""
-    dossier.supplement_requests = state.supplement_requests
-    dossier.approved = state.approved
-    dossier.result_recorded = state.result_recorded
-    dossier.apologised = state.apologised
-    dossier.finished_at = state.finished_at
-    dossier.returned_at = state.returned_at
-    dossier.outcome = state.outcome.value if state.outcome else ""
-    dossier.last_action_at = state.last_action_at
-    dossier.written_state = state
-
-
-def _sync_steps(dossier: Dossier, before: DossierState, after: DossierState, plan: Plan) -> None:
-    """Write the control-sheet rows that the action changed: the step it ended, the step it started."""
-    names = {s.position: s.name for s in plan.steps}
-    first_changed = max(0, len(before.steps) - 1)
-    new_rows = []
-    for seq, record in enumerate(after.steps[first_changed:], start=first_changed + 1):
-        if seq <= len(before.steps) and before.steps[seq - 1] == record:
-            continue
-        values = {
-            "position": record.position,
-            "name": names.get(record.position, ""),
-            "role": record.role.value,
-            "agency_id": record.agency_id,
-            "started_at": record.started_at,
-            "due_at": record.due_at,
-            "ended_at": record.ended_at,
-            "outcome": record.outcome.value if record.outcome else "",
-            "ended_by": record.ended_by.value if record.ended_by else "",
-        }
-        if seq <= len(before.steps):
-            DossierStep.objects.filter(dossier=dossier, seq=seq).update(**values)
-        else:
-            new_rows.append(DossierStep(dossier=dossier, seq=seq, **values))
-    if new_rows:
-        DossierStep.objects.bulk_create(new_rows)
+def parse_payload(kind: ActionType, data: Mapping[str, Any] | payloads.Payload) -> payloads.Payload:
+    """The typed payload of ``kind``, or :class:`InvalidInput` naming the first field in error."""
+    try:
+        return payloads.parse(kind, data)
+    except pydantic.ValidationError as exc:
+        first = describe(exc.errors())[0]
+        raise InvalidInput(f"{first['field']}: {first['message']}", field=first["field"]) from exc
 
 
 # --------------------------------------------------------------------------------------------------
@@ -319,30 +187,15 @@ def allocate_dossier_code(agency: Agency, received_at: datetime) -> str:
 
 
 # --------------------------------------------------------------------------------------------------
-# actors
-
-
-def actor_capacities(user: User, dossier: Dossier | None) -> list[Actor]:
-    """Every capacity in which ``user`` could act on ``dossier``."""
-    officer_roles = {Role.COUNTER.value, Role.SPECIALIST.value, Role.LEADER.value}
-    actors = [Actor(Role(m.role), m.agency_id) for m in user.memberships.all() if m.role in officer_roles]
-    if dossier is None or (dossier.applicant_user_id is not None and dossier.applicant_user_id == user.pk):
-        actors.append(Actor(Role.APPLICANT, None))
-    return actors
+# deciding and logging
 
 
 def _decide(
-    state: DossierState,
-    plan: Plan,
-    kind: ActionType,
-    user: User,
-    dossier: Dossier | None,
-    at: datetime,
-    payload: Mapping[str, Any],
+    state: DossierState, plan: Plan, kind: ActionType, actors: Sequence[Actor], at: datetime, payload: payloads.Payload
 ) -> tuple[Actor, DossierState]:
-    """The first capacity of ``user`` in which the reducer accepts the action, and the new state."""
+    """The first capacity in which the reducer accepts the action, and the new state."""
     refusal: Refused | None = None
-    for actor in actor_capacities(user, dossier):
+    for actor in actors:
         try:
             return actor, lifecycle.apply(state, plan, Action(kind, at, actor, payload))
         except Refused as refused:
@@ -352,123 +205,125 @@ def _decide(
     raise NotPermitted(refusal_message(refusal or Refused("actor", action=kind, role="")))
 
 
-# --------------------------------------------------------------------------------------------------
-# the log
+@dataclass(frozen=True)
+class _Step:
+    """One action decided: who, from which state to which, with what."""
+
+    kind: ActionType
+    actor: Actor
+    before: DossierState
+    after: DossierState
+    payload: payloads.Payload
+    at: datetime
 
 
-def _log(
-    dossier: Dossier,
-    plan: Plan,
-    before: DossierState,
-    after: DossierState,
-    kind: ActionType,
-    actor: Actor,
-    user: User | None,
-    at: datetime,
-    note: str,
-    payload: Mapping[str, Any],
-    idempotency_key: str,
-) -> DossierAction:
-    """Append one action to the log, sync the control sheet and add to the counters; the dossier row
-    already holds the state the action led to."""
-    step_position = plan.steps[before.step_index].position if before.step_index is not None else None
+def _log(dossier: Dossier, plan: Plan, step: _Step, user: User | None, system: str = "") -> DossierAction:
+    """Append one action to the log, sync the control sheet, add to the counters and tell the observers;
+    the dossier row already holds the state the action led to."""
+    before, after = step.before, step.after
     action = DossierAction.objects.create(
         dossier=dossier,
         seq=dossier.action_count,
-        type=kind.value,
-        at=at,
+        type=step.kind.value,
+        at=step.at,
         actor=user,
-        actor_role=actor.role.value,
-        actor_agency_id=actor.agency_id,
+        actor_role=step.actor.role.value,
+        actor_agency_id=step.actor.agency_id,
+        system_actor=system,
         from_status=before.status.value if before.status else "",
         to_status=after.status.value if after.status else "",
-        step_position=step_position,
-        note=note,
-        payload=_jsonable(payload),
-        idempotency_key=idempotency_key,
+        step_position=plan.steps[before.step_index].position if before.step_index is not None else None,
+        note=step.payload.note,
+        payload=payloads.stored(step.payload),
+        facts=Facts.between(before, after).to_json(),
     )
-    _sync_steps(dossier, before, after, plan)
-    deltas = increments(kind, after, dossier.channel)
+    sync_steps(dossier, before, after, plan)
+    deltas = increments(step.kind, after, dossier.channel)
     if deltas:
-        day = timezone.localdate(at)
+        day = timezone.localdate(step.at)
         add_to_counters(day, dossier.resolving_agency_id, dossier.procedure_id, dossier.channel, deltas)
     action_logged.send(sender=DossierAction, dossier=dossier, action=action)
     return action
 
 
-def _jsonable(payload: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in payload.items()}
+def _upload_print(files: Sequence[UploadedFile]) -> list[str]:
+    prints = []
+    for upload in files:
+        digest = hashlib.sha256()
+        for chunk in upload.chunks():
+            digest.update(chunk)
+        upload.seek(0)
+        prints.append(f"{upload.name}:{upload.size}:{digest.hexdigest()}")
+    return prints
 
 
-def _scoped_key(user: User | None, key: str | None) -> str:
-    """Keys are unique per user: two clients cannot collide by choosing the same key."""
-    return f"{user.pk if user else 0}:{key}" if key else ""
-
-
-def replayed(user: User | None, idempotency_key: str | None) -> Dossier | None:
-    """The dossier an earlier request with this key acted on, if any (a replay writes nothing)."""
-    key = _scoped_key(user, idempotency_key)
+def _replayed(user: User | None, key: str | None, parts: Sequence[str]) -> Dossier | None:
+    """The dossier an earlier request with this key wrote, if any (a replay is answered before anything is
+    validated again); :class:`InvalidInput` when the key was used for a different request."""
     if not key:
         return None
-    action = DossierAction.objects.select_related("dossier").filter(idempotency_key=key).first()
-    return action.dossier if action else None
-
-
-def _written_once(user: User, idempotency_key: str | None, write: Callable[[list[str]], Dossier]) -> Dossier:
-    """Run ``write`` in one transaction, at most once per idempotency key.
-
-    ``write`` appends the names of the files it stores to the list it is given: if the transaction
-    fails they are removed, so nothing is left half-written. A replay, or a concurrent duplicate that
-    loses the race on the key's unique constraint, gets the dossier of the first request.
-    """
-    earlier = replayed(user, idempotency_key)
-    if earlier is not None:
-        return earlier
-    stored: list[str] = []
     try:
+        earlier = idempotency.earlier(user, key, idempotency.fingerprint(parts))
+    except idempotency.KeyReused as reused:
+        raise InvalidInput(reused.message, field=reused.field) from reused
+    return Dossier.objects.get(pk=earlier[1]["dossier"]) if earlier else None
+
+
+def _written_once(
+    user: User | None, key: str | None, parts: Sequence[str], write: Callable[[list[str]], Dossier]
+) -> Dossier:
+    """Run ``write`` in one transaction, at most once per idempotency key (``dossiers.idempotency``).
+
+    ``write`` appends the names of the files it stores to the list it is given: if the transaction fails
+    they are removed, so nothing is left half-written. A replay, or a concurrent duplicate, gets the dossier
+    of the first request.
+    """
+    stored: list[str] = []
+    written: list[Dossier] = []
+
+    def work() -> idempotency.Answer:
         with transaction.atomic():
-            return write(stored)
-    except IntegrityError:
-        discard(stored)
-        earlier = replayed(user, idempotency_key)
-        if earlier is not None:
-            return earlier
-        raise
+            written.append(write(stored))
+        return 200, {"dossier": written[-1].pk}
+
+    try:
+        _, answer = idempotency.run_once(user, key, idempotency.fingerprint(parts), work)
+    except idempotency.KeyReused as reused:
+        raise InvalidInput(reused.message, field=reused.field) from reused
     except BaseException:
         discard(stored)
         raise
+    if written and written[-1].pk == answer["dossier"]:
+        return written[-1]
+    return Dossier.objects.get(pk=answer["dossier"])
 
 
 # --------------------------------------------------------------------------------------------------
 # intake
 
 
-def _check_documents(intake: Intake, online: bool) -> list[tuple[int, str]]:
-    """Required documents: every unconditional one must be received (or uploaded online)."""
-    documents = {d.pk: d for d in intake.offering.procedure.documents.all()}
+def _check_documents(intake: Intake, terms: Mapping[str, Any], online: bool) -> tuple[dict[int, str], list[str]]:
+    """Required documents (as the dossier's terms list them): every unconditional one must be received (or
+    uploaded online). Returns the names by id and what is missing."""
+    documents = {d["id"]: d for d in terms["documents"]}
     received = {item.document_id: item for item in intake.checklist}
     unknown = (set(received) | set(intake.files)) - set(documents)
     if unknown:
         raise InvalidInput(_("Thành phần hồ sơ không thuộc thủ tục này."), field="checklist")
     missing = []
     for document in documents.values():
-        if document.condition:
+        if document["condition"]:
             continue
-        needs_file = online and document.form != DocumentForm.PRESENT_ONLY
-        present = bool(intake.files.get(document.pk)) if needs_file else document.pk in received
+        needs_file = online and document["form"] != DocumentForm.PRESENT_ONLY
+        present = bool(intake.files.get(document["id"])) if needs_file else document["id"] in received
         if not present:
-            missing.append(document.name)
-    if missing:
-        raise InvalidInput(
-            _("Thiếu thành phần hồ sơ bắt buộc: %(names)s.") % {"names": "; ".join(n[:80] for n in missing)},
-            field="checklist",
-        )
-    return [(pk, documents[pk].name) for pk in intake.files]
+            missing.append(document["name"])
+    return {pk: d["name"] for pk, d in documents.items()}, missing
 
 
 def _store_files(
     dossier: Dossier,
-    intake_files: Mapping[int, Sequence[UploadedFile]],
+    files: Mapping[int, Sequence[UploadedFile]],
     names: Mapping[int, str],
     kind: str,
     user: User | None,
@@ -476,7 +331,7 @@ def _store_files(
     stored: list[str],
 ) -> list[int]:
     ids = []
-    for document_id, uploads in intake_files.items():
+    for document_id, uploads in files.items():
         for upload in uploads:
             saved = store_upload(upload, "dossiers", at)
             stored.append(saved.name)
@@ -484,7 +339,7 @@ def _store_files(
                 dossier=dossier,
                 kind=kind,
                 required_document_id=document_id or None,
-                name=names.get(document_id, saved.original_filename),
+                name=names.get(document_id, saved.original_filename)[:300],
                 original_filename=saved.original_filename,
                 file=saved.name,
                 content_type=saved.content_type,
@@ -507,30 +362,68 @@ def _precheck_files(files: Mapping[int, Sequence[UploadedFile]]) -> None:
                 raise InvalidInput(str(rejected), field="files") from rejected
 
 
+def _intake_print(intake: Intake, user: User) -> list[str]:
+    described = {
+        "offering": intake.offering.pk,
+        "channel": intake.channel,
+        "applicant": asdict(intake.applicant),
+        "subject": intake.subject,
+        "checklist": [asdict(item) for item in intake.checklist],
+        "incomplete": intake.incomplete,
+        "missing": list(intake.missing),
+        "files": {str(k): _upload_print(v) for k, v in sorted(intake.files.items())},
+    }
+    return ["intake", str(user.pk), json.dumps(described, sort_keys=True, ensure_ascii=False)]
+
+
 def open_dossier(
     intake: Intake, *, user: User, idempotency_key: str | None = None, at: datetime | None = None
 ) -> Dossier:
     """Receive a dossier at the counter, or file one online (the applicant): one transaction.
 
     At the counter the officer must be a counter officer of the offering's desk; the checklist must
-    cover every unconditional required document. Online, the applicant uploads an e-copy of each.
+    cover every unconditional required document — or the dossier is registered as incomplete and gets the
+    request to supplement at once. Online, the applicant uploads an e-copy of each. Only an offering that
+    can receive today (``catalog.availability``) receives anything.
     """
-    earlier = replayed(user, idempotency_key)
-    if earlier is not None:  # a replay is answered before anything is validated again
+    parts = _intake_print(intake, user)
+    earlier = _replayed(user, idempotency_key, parts)
+    if earlier is not None:
         return earlier
     prefetch_related_objects([user], "memberships")  # read once: capacities and desk checks use them
     at = at or timezone.now()
+    offering = intake.offering
+    problems = intake_problems(offering, timezone.localdate(at), intake.channel)
+    if problems:
+        raise InvalidInput(problems[0].message, field="channel" if problems[0].code == "channel" else "offering")
     online = intake.channel == "online"
     applicant = validate_applicant(intake.applicant)
-    offering = intake.offering
-    if not offering.active:
-        raise InvalidInput(_("Thủ tục này không còn được tiếp nhận tại cơ quan."), field="offering")
-    names = dict(_check_documents(intake, online))
+    subject = _clean_text(intake.subject, "subject")[:500]
+    terms_data = terms_of(offering, intake.channel)
+    names, missing = _check_documents(intake, terms_data, online)
+    missing_notes = [_clean_text(line, "missing") for line in intake.missing if line.strip()]
+    if intake.incomplete and not (missing or missing_notes):
+        raise InvalidInput(_("Hồ sơ đã đủ thành phần: hãy tiếp nhận hồ sơ."), field="checklist")
+    if missing and not intake.incomplete:
+        raise InvalidInput(
+            _("Thiếu thành phần hồ sơ bắt buộc: %(names)s.") % {"names": "; ".join(n[:80] for n in missing)},
+            field="checklist",
+        )
     _precheck_files(intake.files)
-    snapshot = plan_snapshot(offering, intake.channel)
-    plan = plan_from(snapshot)
-    kind = ActionType.SUBMIT if online and not _is_desk_officer(user, plan) else ActionType.RECEIVE
+    plan = plan_from(terms_data["plan"])
+    desk_officer = _is_desk_officer(user, plan)
+    if intake.incomplete and not desk_officer:
+        raise NotPermitted(_("Chỉ cán bộ một cửa của nơi tiếp nhận ghi nhận hồ sơ chưa đầy đủ."))
+    kind = ActionType.SUBMIT if intake.incomplete or (online and not desk_officer) else ActionType.RECEIVE
     desk = offering.receiving_agency or offering.agency
+    capacities = actor_capacities(user, None)
+    opening = parse_payload(
+        kind,
+        {
+            "checklist": [asdict(item) for item in intake.checklist],
+            "online": online,
+        },
+    )
 
     def write(stored: list[str]) -> Dossier:
         dossier = Dossier(
@@ -540,18 +433,17 @@ def open_dossier(
             receiving_agency=desk,
             channel=intake.channel,
             regime=lifecycle.regime_for(timezone.localdate(at)).value,
-            subject=intake.subject[:500],
+            subject=subject,
             applicant_type=applicant.type,
             applicant_name=applicant.name,
             applicant_id_number=applicant.id_number,
             applicant_phone=applicant.phone,
             applicant_email=applicant.email,
             applicant_address=applicant.address,
-            applicant_user=user if kind is ActionType.SUBMIT else None,
-            plan=snapshot,
+            applicant_user=user if kind is ActionType.SUBMIT and not desk_officer else None,
+            terms=store_terms(terms_data),
         )
-        before = DossierState()
-        actor, after = _decide(before, plan, kind, user, dossier, at, {"online": online})
+        actor, after = _decide(DossierState(), plan, kind, capacities, at, opening)
         dossier.code = allocate_dossier_code(desk, at)
         dossier.search_text = fold(f"{dossier.code} {applicant.name} {applicant.id_number}")[:300]
         project(dossier, after, plan)  # the row is written once, with the state the first action led to
@@ -559,12 +451,14 @@ def open_dossier(
         dossier.action_count = 1
         dossier.save(force_insert=True)
         document_ids = _store_files(dossier, intake.files, names, DocumentKind.SUBMITTED, user, at, stored)
-        checklist = [{"document_id": i.document_id, "form": i.form, "quantity": i.quantity} for i in intake.checklist]
-        payload = {"checklist": checklist, "documents": document_ids}
-        _log(dossier, plan, before, after, kind, actor, user, at, "", payload, _scoped_key(user, idempotency_key))
+        payload = opening.model_copy(update={"documents": document_ids})
+        _log(dossier, plan, _Step(kind, actor, DossierState(), after, payload, at), user)
+        if intake.incomplete:  # the request to supplement (form 02), in the same transaction
+            request = parse_payload(ActionType.REQUEST_SUPPLEMENT, {"missing": [*missing, *missing_notes][:50]})
+            _act(dossier, ActionType.REQUEST_SUPPLEMENT, capacities, request, at, user)
         return dossier
 
-    return _written_once(user, idempotency_key, write)
+    return _written_once(user, idempotency_key, parts, write)
 
 
 def _is_desk_officer(user: User, plan: Plan) -> bool:
@@ -575,13 +469,43 @@ def _is_desk_officer(user: User, plan: Plan) -> bool:
 # actions on an existing dossier
 
 
+def _locked(dossier_id: int) -> Dossier:
+    """The dossier row locked for this transaction (one action at a time per dossier), with its sheet."""
+    return Dossier.objects.select_for_update().prefetch_related(STEPS_IN_ORDER).get(pk=dossier_id)
+
+
+def _with_files(
+    kind: ActionType,
+    data: Mapping[str, Any] | payloads.Payload,
+    dossier: Dossier,
+    files: Sequence[UploadedFile],
+    user: User | None,
+    at: datetime,
+    stored: list[str],
+) -> payloads.Payload:
+    """The typed payload, with the ids of the files uploaded with the action added to its documents."""
+    if isinstance(data, payloads.Payload):
+        data = data.model_dump()
+    data = dict(data)
+    if files:
+        if "documents" not in payloads.PAYLOADS[kind].model_fields:
+            raise InvalidInput(_("Thao tác này không nhận tệp."), field="files")
+        kind_of_file = DocumentKind.RESULT if kind is ActionType.RECORD_RESULT else DocumentKind.SUPPLEMENT
+        new = _store_files(dossier, {0: files}, {}, kind_of_file, user, at, stored)
+        data["documents"] = [*data.get("documents", []), *new]
+    payload = parse_payload(kind, data)
+    if isinstance(payload, payloads.RecordResultPayload):
+        _check_result_documents(dossier, payload.documents)
+    return payload
+
+
 def perform(
     dossier: Dossier,
     kind: ActionType,
     *,
     user: User,
     note: str = "",
-    payload: Mapping[str, Any] | None = None,
+    payload: Mapping[str, Any] | payloads.Payload | None = None,
     files: Sequence[UploadedFile] = (),
     idempotency_key: str | None = None,
     at: datetime | None = None,
@@ -589,38 +513,83 @@ def perform(
     """Perform one action on ``dossier`` in one transaction; refused actions change nothing."""
     if kind in lifecycle.OPENING_ACTIONS:
         raise ActionRefused(_("Hồ sơ đã được tạo."))
-    payload = dict(payload or {})
+    if kind in lifecycle.SYSTEM_ONLY_ACTIONS:
+        raise NotPermitted(_("Thao tác này chỉ do hệ thống thực hiện."))
+    data: dict[str, Any] = payload.model_dump() if isinstance(payload, payloads.Payload) else dict(payload or {})
+    if note:
+        data["note"] = note
     _precheck_files({0: files})
     prefetch_related_objects([user], "memberships")
     dossier_id = dossier.pk
 
     def write(stored: list[str]) -> Dossier:
-        dossier = Dossier.objects.select_for_update().get(pk=dossier_id)  # one action at a time per dossier
+        dossier = _locked(dossier_id)
         moment = at or timezone.now()
-        plan = plan_from(dossier.plan)
-        before = state_of(dossier)
-        if files:
-            kind_of_file = DocumentKind.RESULT if kind is ActionType.RECORD_RESULT else DocumentKind.SUPPLEMENT
-            payload["documents"] = [
-                *payload.get("documents", []),
-                *_store_files(dossier, {0: files}, {}, kind_of_file, user, moment, stored),
-            ]
-        if kind is ActionType.RECORD_RESULT:
-            _check_result_documents(dossier, payload.get("documents", []))
-        actor, after = _decide(before, plan, kind, user, dossier, moment, payload)
-        project(dossier, after, plan)
-        dossier.action_count += 1
-        dossier.save()
-        key = _scoped_key(user, idempotency_key)
-        _log(dossier, plan, before, after, kind, actor, user, moment, note, payload, key)
-        return dossier
+        typed = _with_files(kind, data, dossier, files, user, moment, stored)
+        return _act(dossier, kind, actor_capacities(user, dossier), typed, moment, user)
 
-    return _written_once(user, idempotency_key, write)
+    parts = [
+        "action",
+        str(dossier_id),
+        kind.value,
+        json.dumps(data, sort_keys=True, default=str),
+        *_upload_print(files),
+    ]
+    earlier = _replayed(user, idempotency_key, parts)
+    if earlier is not None:
+        return earlier
+    return _written_once(user, idempotency_key, parts, write)
+
+
+def _act(
+    dossier: Dossier,
+    kind: ActionType,
+    actors: Sequence[Actor],
+    payload: payloads.Payload,
+    at: datetime,
+    user: User | None,
+    system: str = "",
+) -> Dossier:
+    plan = plan_from(dossier.plan)
+    before = dossier.written_state or state_of(dossier)
+    actor, after = _decide(before, plan, kind, actors, at, payload)
+    project(dossier, after, plan)
+    dossier.action_count += 1
+    dossier.save()
+    _log(dossier, plan, _Step(kind, actor, before, after, payload, at), user, system)
+    return dossier
+
+
+def perform_as_system(
+    dossier: Dossier,
+    kind: ActionType,
+    *,
+    component: str,
+    payload: Mapping[str, Any] | payloads.Payload,
+    idempotency_key: str | None = None,
+    at: datetime | None = None,
+) -> Dossier:
+    """Perform an action as the system actor (a callback, a job): the table says what it may do.
+
+    ``component`` names who acted (``"scheduler"``, ``"payment:vnpay"`` …) and is kept in the log; a
+    callback passes its own reference as ``idempotency_key`` so that a repeated callback acts once.
+    """
+    data = payload.model_dump() if isinstance(payload, payloads.Payload) else dict(payload)
+    dossier_id = dossier.pk
+
+    def write(stored: list[str]) -> Dossier:
+        locked = _locked(dossier_id)
+        moment = at or timezone.now()
+        return _act(locked, kind, [SYSTEM_ACTOR], parse_payload(kind, data), moment, None, component[:40])
+
+    parts = ["system", component, str(dossier_id), kind.value, json.dumps(data, sort_keys=True, default=str)]
+    earlier = _replayed(None, idempotency_key, parts)
+    if earlier is not None:
+        return earlier
+    return _written_once(None, idempotency_key, parts, write)
 
 
 def _check_result_documents(dossier: Dossier, ids: Sequence[int]) -> None:
-    if not ids:
-        raise InvalidInput(_("Cần tải lên văn bản kết quả đã ký."), field="files")
     found = set(dossier.documents.filter(pk__in=ids).values_list("pk", flat=True))
     if found != set(ids):
         raise InvalidInput(_("Tệp kết quả không thuộc hồ sơ này."), field="documents")

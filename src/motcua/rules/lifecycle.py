@@ -1,103 +1,70 @@
-"""The lifecycle of a dossier: statuses, the one table of allowed actions, and the reducer.
+"""The lifecycle of a dossier: the one table of allowed actions, and the reducer.
 
 A dossier's state is derived from its append-only action log (DESIGN.md principle 2). :func:`apply`
 takes a state and one action and returns the next state, or raises :class:`Refused` with the reason;
-the services call it for every new action and the rebuild command folds it over the whole log, so the
-stored state and the rebuilt state come from the same code.
+the services call it for every new action and the rebuild folds it over the whole log, so the stored
+state and the rebuilt state come from the same code. Each action type has one handler; each carries one
+typed payload (``rules.payloads``).
 
 Rules implemented:
 
-- Statuses and their national codes (``TrangThaiHoSo``, RULES.md §4, [V]).
+- Statuses and their national codes (``TrangThaiHoSo``, RULES.md §4, [V]; ``rules.actions``).
 - Steps of the mechanism: intake → transfer to the resolving unit → resolution (appraisal, coordination
   with other agencies, approval) → financial obligations → return of the result (RULES.md §4, [V]);
   intake ends in a receipt, a request to supplement listing everything missing, or a refusal with
-  reasons (Decree 61/2018/NĐ-CP Art. 17 as kept by Decree 118/2025/NĐ-CP, [R]).
+  reasons (Decree 61/2018/NĐ-CP Art. 17 as kept by Decree 118/2025/NĐ-CP, [R]). An incomplete dossier
+  is registered (``submit``) and gets the request to supplement before it is accepted: its clock starts
+  only at acceptance.
 - Deadlines counted in working time by ``rules.workdays``; the clock is paused while a supplement is
   awaited and the due moment moves by the paused working time (RULES.md §3, [V]).
 - Each step of the process template has its own due moment from its allotted time, and its outcome
   (early / on time / late) is judged when it ends (control sheet, RULES.md §3–4, [V]).
-- A second supplement request is allowed but makes the dossier late in the service index
-  (Decision 766/QĐ-TTg indicators, RULES.md §7, [S]).
+- A second supplement request during processing is allowed but makes the dossier late in the service
+  index (Decision 766/QĐ-TTg indicators, RULES.md §7, [S]).
 - Apology and new appointment only before the due moment; the dossier stays late in statistics
   (RULES.md §3, [R]: "no later than one working day before" — the margin is a parameter,
   :data:`DEFAULT_APOLOGY_MARGIN_SECONDS`).
-- Stop at the applicant's request while no decision has been taken (Circular 03/2025/TT-VPCP Art. 7, [V]).
+- Stop, and withdrawal at the applicant's request, only while no decision has been taken (Circular
+  03/2025/TT-VPCP Art. 7, [V]); the stop notice is issued by the head of the resolving agency.
 - The regime (Decree 61/2018 or Decree 118/2025) follows the receipt date (RULES.md §0, [V]).
+
+**A dossier keeps the deadlines it was given.** Every moment the reducer computes from the working
+calendar (the due moment at receipt, each step's due, the shift after a supplement) is recorded with the
+action that computed it (:class:`Facts`), and a fold of the log uses the recorded moments, so a day off
+declared later does not rewrite a running dossier's history. A changed calendar reaches a running dossier
+only through an explicit ``reschedule`` action by the system actor, itself in the log.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
 from datetime import date, datetime, tzinfo
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
-from motcua.rules.workdays import VIETNAM_TZ, Unit, WorkCalendar, duration_seconds
+from motcua.rules import payloads
+from motcua.rules.actions import (
+    ACTIVE_STATUSES,
+    FINAL_STATUSES,
+    NATIONAL_STATUS_CODE,
+    OPENING_ACTIONS,
+    ActionType,
+    Status,
+)
+from motcua.rules.roles import Role
+from motcua.rules.workdays import VIETNAM_TZ, Unit, WorkCalendar
 
-
-class Status(enum.StrEnum):
-    SUBMITTED = "submitted"
-    RECEIVED = "received"
-    REFUSED = "refused"
-    PROCESSING = "processing"
-    AWAITING_SUPPLEMENT = "awaiting_supplement"
-    AWAITING_PAYMENT = "awaiting_payment"
-    WITHDRAWN = "withdrawn"
-    STOPPED = "stopped"
-    RESULT_READY = "result_ready"
-    RETURNED = "returned"
-
-
-#: ``TrangThaiHoSo`` codes shared with the National Public Service Portal (RULES.md §4, [V]).
-NATIONAL_STATUS_CODE: Mapping[Status, int] = {
-    Status.SUBMITTED: 1,
-    Status.RECEIVED: 2,
-    Status.REFUSED: 3,
-    Status.PROCESSING: 4,
-    Status.AWAITING_SUPPLEMENT: 5,
-    Status.AWAITING_PAYMENT: 6,
-    Status.WITHDRAWN: 7,
-    Status.STOPPED: 8,
-    Status.RESULT_READY: 9,
-    Status.RETURNED: 10,
-}
-
-FINAL_STATUSES = frozenset({Status.REFUSED, Status.WITHDRAWN, Status.STOPPED, Status.RETURNED})
-#: Statuses in which a dossier sits in somebody's queue.
-ACTIVE_STATUSES = frozenset(Status) - FINAL_STATUSES
-
-
-class ActionType(enum.StrEnum):
-    SUBMIT = "submit"  # filed online by the applicant, not yet accepted
-    RECEIVE = "receive"  # received complete at the counter: receipt and appointment
-    ACCEPT = "accept"  # an online submission accepted
-    REFUSE = "refuse"  # not accepted, with reasons
-    REQUEST_SUPPLEMENT = "request_supplement"
-    SUPPLEMENT = "supplement"  # the complete supplement arrived
-    FORWARD = "forward"  # to the next step of the template, same agency
-    TRANSFER_TO_AGENCY = "transfer_to_agency"  # to the next step, at another agency (liên thông)
-    AGENCY_ANSWER = "agency_answer"  # the other agency's step is done; back to the resolving agency
-    SEND_BACK = "send_back"  # to an earlier step, with a reason
-    APPROVE = "approve"  # the leader's decision; ends the leader's step
-    RECORD_RESULT = "record_result"  # the signed result document is attached
-    MARK_RESULT_READY = "mark_result_ready"
-    RETURN_RESULT = "return_result"
-    WITHDRAW = "withdraw"  # at the applicant's request
-    STOP = "stop"  # processing stopped, with a stop notice
-    APOLOGISE = "apologise"  # apology and new appointment
-    REQUEST_PAYMENT = "request_payment"
-    RECORD_PAYMENT = "record_payment"  # a fee paid at the counter
-
-
-class Role(enum.StrEnum):
-    """Who acts. Officers' roles match ``accounts.Role``; the applicant acts for themself."""
-
-    COUNTER = "counter"
-    SPECIALIST = "specialist"
-    LEADER = "leader"
-    APPLICANT = "applicant"
+__all__ = [
+    "ACTIVE_STATUSES",
+    "FINAL_STATUSES",
+    "NATIONAL_STATUS_CODE",
+    "OPENING_ACTIONS",
+    "ActionType",
+    "Role",
+    "Status",
+]
 
 
 class Where(enum.Enum):
@@ -107,6 +74,7 @@ class Where(enum.Enum):
     DESK = "desk"  # the one-stop desk that received the dossier
     RESOLVER = "resolver"  # the agency that resolves the dossier
     APPLICANT = "applicant"  # the applicant themself
+    SYSTEM = "system"  # a callback or a job
 
 
 @dataclass(frozen=True)
@@ -128,15 +96,18 @@ _STEP_ANY = (
     (Role.LEADER, Where.STEP),
 )
 _APPLICANT = (Role.APPLICANT, Where.APPLICANT)
+_SYSTEM = (Role.SYSTEM, Where.SYSTEM)
+_HEAD = (Role.LEADER, Where.RESOLVER)
 _IN_PROCESS = {S.RECEIVED, S.PROCESSING}
+_RUNNING = {S.RECEIVED, S.PROCESSING, S.AWAITING_SUPPLEMENT, S.AWAITING_PAYMENT}
 
 #: The one table of allowed actions: from which statuses, to which status, by whom (Signalen-style).
 TRANSITIONS: Mapping[ActionType, Transition] = {
-    ActionType.SUBMIT: _t(set(), S.SUBMITTED, _APPLICANT),
+    ActionType.SUBMIT: _t(set(), S.SUBMITTED, _APPLICANT, _DESK),
     ActionType.RECEIVE: _t(set(), S.RECEIVED, _DESK),
     ActionType.ACCEPT: _t({S.SUBMITTED}, S.RECEIVED, _DESK),
     ActionType.REFUSE: _t({S.SUBMITTED, S.RECEIVED}, S.REFUSED, _DESK, (Role.SPECIALIST, Where.STEP)),
-    ActionType.REQUEST_SUPPLEMENT: _t(_IN_PROCESS, S.AWAITING_SUPPLEMENT, _DESK, *_STEP_ANY),
+    ActionType.REQUEST_SUPPLEMENT: _t({S.SUBMITTED, *_IN_PROCESS}, S.AWAITING_SUPPLEMENT, _DESK, *_STEP_ANY),
     ActionType.SUPPLEMENT: _t({S.AWAITING_SUPPLEMENT}, None, _DESK, _APPLICANT),
     ActionType.FORWARD: _t(_IN_PROCESS, S.PROCESSING, *_STEP_ANY),
     ActionType.TRANSFER_TO_AGENCY: _t(_IN_PROCESS, S.PROCESSING, *_STEP_ANY),
@@ -147,24 +118,17 @@ TRANSITIONS: Mapping[ActionType, Transition] = {
     ActionType.MARK_RESULT_READY: _t({S.PROCESSING}, S.RESULT_READY, *_STEP_ANY),
     ActionType.RETURN_RESULT: _t({S.RESULT_READY}, S.RETURNED, (Role.COUNTER, Where.STEP), _DESK),
     ActionType.WITHDRAW: _t(set(ACTIVE_STATUSES - {S.RESULT_READY}), S.WITHDRAWN, _DESK, _APPLICANT),
-    ActionType.STOP: _t(
-        {S.RECEIVED, S.PROCESSING, S.AWAITING_SUPPLEMENT, S.AWAITING_PAYMENT},
-        S.STOPPED,
-        (Role.LEADER, Where.RESOLVER),
-        _DESK,
-    ),
-    ActionType.APOLOGISE: _t(
-        {S.RECEIVED, S.PROCESSING, S.AWAITING_SUPPLEMENT, S.AWAITING_PAYMENT},
-        None,
-        (Role.LEADER, Where.RESOLVER),
-        (Role.LEADER, Where.STEP),
-    ),
+    ActionType.STOP: _t(_RUNNING, S.STOPPED, _HEAD),
+    ActionType.APOLOGISE: _t(_RUNNING, None, _HEAD, (Role.LEADER, Where.STEP)),
     ActionType.REQUEST_PAYMENT: _t({S.PROCESSING}, S.AWAITING_PAYMENT, *_STEP_ANY, _DESK),
-    ActionType.RECORD_PAYMENT: _t({S.RECEIVED, S.PROCESSING, S.AWAITING_PAYMENT, S.RESULT_READY}, None, _DESK),
+    ActionType.RECORD_PAYMENT: _t({S.RECEIVED, S.PROCESSING, S.AWAITING_PAYMENT, S.RESULT_READY}, None, _DESK, _SYSTEM),
+    ActionType.RESCHEDULE: _t(_RUNNING, None, _SYSTEM),
 }
 
-#: Actions that start a dossier's log.
-OPENING_ACTIONS = frozenset({ActionType.SUBMIT, ActionType.RECEIVE})
+#: Actions that end a dossier: the workbench asks for confirmation before it performs one.
+ENDING_ACTIONS = frozenset(kind for kind, rule in TRANSITIONS.items() if rule.to_status in FINAL_STATUSES)
+#: Actions only the system actor performs (no officer, no applicant): not offered in the API or the workbench.
+SYSTEM_ONLY_ACTIONS = frozenset(kind for kind, rule in TRANSITIONS.items() if rule.who == {_SYSTEM})
 
 
 class Outcome(enum.StrEnum):
@@ -240,7 +204,71 @@ class Plan:
 @dataclass(frozen=True)
 class Actor:
     role: Role
-    agency_id: int | None  # None for the applicant
+    agency_id: int | None  # None for the applicant and the system actor
+
+
+SYSTEM_ACTOR = Actor(Role.SYSTEM, None)
+
+
+@dataclass(frozen=True)
+class Facts:
+    """The moments an action computed from the working calendar, as recorded in the log.
+
+    ``None`` means "this action did not change it". Folding an action with its facts gives the state it
+    gave when it was taken, whatever the calendar says today.
+    """
+
+    due_at: datetime | None = None
+    appointment_at: datetime | None = None
+    step_due_at: datetime | None = None
+    paused_seconds: int | None = None
+
+    @classmethod
+    def between(cls, before: DossierState, after: DossierState) -> Facts:
+        """What ``after`` computed that ``before`` did not have."""
+        step_due = None
+        current = after.current_step
+        if current is not None and (
+            before.current_step is None or len(before.steps) != len(after.steps) or before.steps[-1] != current
+        ):
+            step_due = current.due_at
+        return cls(
+            due_at=after.due_at if after.due_at != before.due_at else None,
+            appointment_at=after.appointment_at if after.appointment_at != before.appointment_at else None,
+            step_due_at=step_due,
+            paused_seconds=after.paused_seconds if after.paused_seconds != before.paused_seconds else None,
+        )
+
+    def onto(self, state: DossierState) -> DossierState:
+        steps = state.steps
+        if self.step_due_at is not None and state.current_step is not None:
+            steps = (*steps[:-1], replace(steps[-1], due_at=self.step_due_at))
+        return replace(
+            state,
+            due_at=self.due_at if self.due_at is not None else state.due_at,
+            appointment_at=self.appointment_at if self.appointment_at is not None else state.appointment_at,
+            paused_seconds=self.paused_seconds if self.paused_seconds is not None else state.paused_seconds,
+            steps=steps,
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            name: value.isoformat() if isinstance(value, datetime) else value
+            for name, value in vars(self).items()
+            if value is not None
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Facts:
+        moments = {
+            name: datetime.fromisoformat(data[name])
+            for name in ("due_at", "appointment_at", "step_due_at")
+            if name in data
+        }
+        return cls(**moments, paused_seconds=data.get("paused_seconds"))
+
+
+_NO_PAYLOAD = payloads.PlainPayload()
 
 
 @dataclass(frozen=True)
@@ -248,7 +276,12 @@ class Action:
     type: ActionType
     at: datetime
     actor: Actor
-    payload: Mapping[str, Any] = field(default_factory=dict)
+    payload: payloads.Payload = _NO_PAYLOAD
+    #: ``None`` for an action being taken now; what it computed, for an action read from the log.
+    facts: Facts | None = None
+    #: Read from the log: it was accepted when it was taken, so checks that depend on the working
+    #: calendar (which may have changed since) are not made again.
+    logged: bool = False
 
 
 # --------------------------------------------------------------------------------------------------
@@ -280,7 +313,7 @@ class DossierState:
     paused_since: datetime | None = None
     paused_seconds: int = 0
     resume_status: Status | None = None  # the status to go back to after a supplement or a payment
-    supplement_requests: int = 0
+    supplement_requests: int = 0  # requests during processing (those before acceptance do not count)
     approved: bool = False
     result_recorded: bool = False
     apologised: bool = False
@@ -318,7 +351,7 @@ class Refused(Exception):
 
 
 # --------------------------------------------------------------------------------------------------
-# the reducer
+# checks
 
 
 def allowed_actions(state: DossierState) -> list[ActionType]:
@@ -355,8 +388,8 @@ def _preconditions(state: DossierState, plan: Plan, kind: ActionType) -> None:
             raise Refused("no_result")
         if index != len(plan.steps) - 1:
             raise Refused("not_last_step")
-    elif kind is ActionType.STOP and state.approved:
-        raise Refused("decided")
+    elif kind in {ActionType.STOP, ActionType.WITHDRAW} and state.approved:
+        raise Refused("decided", action=kind)
 
 
 def _check(state: DossierState, plan: Plan, action: Action) -> Transition:
@@ -370,7 +403,7 @@ def _check(state: DossierState, plan: Plan, action: Action) -> Transition:
     for role, where in rule.who:
         if role is not action.actor.role:
             continue
-        if where is Where.APPLICANT:
+        if where in (Where.APPLICANT, Where.SYSTEM):
             return rule
         if where is Where.DESK and action.actor.agency_id == plan.desk_agency_id:
             return rule
@@ -379,6 +412,10 @@ def _check(state: DossierState, plan: Plan, action: Action) -> Transition:
         if where is Where.STEP and step is not None and step.role is role and step.agency_id == action.actor.agency_id:
             return rule
     raise Refused("actor", action=action.type, role=action.actor.role)
+
+
+# --------------------------------------------------------------------------------------------------
+# steps
 
 
 def _start_step(state: DossierState, plan: Plan, index: int, at: datetime) -> DossierState:
@@ -424,153 +461,211 @@ def _next_step(state: DossierState, plan: Plan, action: ActionType) -> int:
     return index + 1
 
 
-def _receive(state: DossierState, plan: Plan, at: datetime) -> DossierState:
+_HANDOFFS = frozenset({ActionType.FORWARD, ActionType.TRANSFER_TO_AGENCY, ActionType.AGENCY_ANSWER})
+
+
+# --------------------------------------------------------------------------------------------------
+# one handler per action type
+
+P = TypeVar("P", bound=payloads.Payload)
+Handler = Callable[[DossierState, Plan, Action], DossierState]
+
+
+def _payload(action: Action, kind: type[P]) -> P:
+    if not isinstance(action.payload, kind):
+        raise Refused("payload", action=action.type)
+    return action.payload
+
+
+def _submit(state: DossierState, plan: Plan, action: Action) -> DossierState:
+    return replace(state, submitted_at=action.at)
+
+
+def _receive(state: DossierState, plan: Plan, action: Action) -> DossierState:
     if not plan.steps:
         raise Refused("no_process")
-    due = plan.calendar.due(at, plan.processing_amount, plan.processing_unit)
-    state = replace(state, received_at=at, due_at=due, appointment_at=due)
-    return _start_step(state, plan, 0, at)
+    due = plan.calendar.due(action.at, plan.processing_amount, plan.processing_unit)
+    state = replace(state, received_at=action.at, due_at=due, appointment_at=due)
+    return _start_step(state, plan, 0, action.at)
 
 
-_HANDOFFS = frozenset({ActionType.FORWARD, ActionType.TRANSFER_TO_AGENCY, ActionType.AGENCY_ANSWER})
+def _refuse(state: DossierState, plan: Plan, action: Action) -> DossierState:
+    _payload(action, payloads.RefusePayload)
+    return replace(_end_step(state, plan, action.at, action.type), finished_at=action.at)
+
+
+def _request_supplement(state: DossierState, plan: Plan, action: Action) -> DossierState:
+    """Everything missing, in one request (form 02). Before acceptance nothing is paused: the clock has
+    not started, and the request does not count towards "more than one supplement request"."""
+    _payload(action, payloads.RequestSupplementPayload)
+    if state.received_at is None:
+        return replace(state, resume_status=state.status)
+    return replace(
+        state,
+        paused_since=action.at,
+        resume_status=state.status,
+        supplement_requests=state.supplement_requests + 1,
+    )
+
+
+def _supplement(state: DossierState, plan: Plan, action: Action) -> DossierState:
+    """The supplement arrived: the due moments move by the paused working time (RULES.md §3, [V])."""
+    if state.paused_since is None:  # asked before acceptance: back to the desk, nothing to shift
+        return replace(state, status=state.resume_status, resume_status=None)
+    assert state.due_at is not None
+    calendar, since, at = plan.calendar, state.paused_since, action.at
+    steps = state.steps
+    current = state.current_step
+    if current is not None:
+        steps = (*steps[:-1], replace(current, due_at=calendar.shift(current.due_at, since, at)))
+    return replace(
+        state,
+        status=state.resume_status,
+        resume_status=None,
+        due_at=calendar.shift(state.due_at, since, at),
+        appointment_at=calendar.shift(state.appointment_at or state.due_at, since, at),
+        paused_since=None,
+        paused_seconds=state.paused_seconds + max(0, calendar.elapsed(since, at)),
+        steps=steps,
+    )
+
+
+def _handoff(state: DossierState, plan: Plan, action: Action) -> DossierState:
+    index = _next_step(state, plan, action.type)
+    return _start_step(_end_step(state, plan, action.at, action.type), plan, index, action.at)
+
+
+def _approve(state: DossierState, plan: Plan, action: Action) -> DossierState:
+    index = state.step_index or 0
+    new = replace(state, approved=True)
+    if index + 1 < len(plan.steps):
+        new = _start_step(_end_step(new, plan, action.at, action.type), plan, index + 1, action.at)
+    return new
+
+
+def _send_back(state: DossierState, plan: Plan, action: Action) -> DossierState:
+    payload = _payload(action, payloads.SendBackPayload)
+    index = state.step_index or 0
+    positions = [step.position for step in plan.steps[:index]]
+    target = payload.to_position if payload.to_position is not None else positions[-1]
+    if target not in positions:
+        raise Refused("no_earlier_step")
+    new = _start_step(_end_step(state, plan, action.at, action.type), plan, positions.index(target), action.at)
+    return replace(new, approved=False)
+
+
+def _record_result(state: DossierState, plan: Plan, action: Action) -> DossierState:
+    _payload(action, payloads.RecordResultPayload)
+    return replace(state, result_recorded=True)
+
+
+def _mark_result_ready(state: DossierState, plan: Plan, action: Action) -> DossierState:
+    assert state.due_at is not None
+    outcome = Outcome.LATE if state.late_by_rule else judge(action.at, state.due_at, plan.calendar.tz)
+    return replace(state, finished_at=action.at, outcome=outcome)
+
+
+def _return_result(state: DossierState, plan: Plan, action: Action) -> DossierState:
+    return replace(_end_step(state, plan, action.at, action.type), returned_at=action.at)
+
+
+def _end(state: DossierState, plan: Plan, action: Action) -> DossierState:
+    _payload(action, payloads.ReasonedPayload)
+    return replace(_end_step(state, plan, action.at, action.type), finished_at=action.at, paused_since=None)
+
+
+def _apologise(state: DossierState, plan: Plan, action: Action) -> DossierState:
+    """Apology and new appointment: before the due moment, with a reason and a later appointment.
+
+    Both checks compare with the due moment, which the working calendar decides: they were made when the
+    action was taken, and a logged apology is not checked again (a later calendar must not refuse it).
+    """
+    payload = _payload(action, payloads.ApologisePayload)
+    assert state.due_at is not None
+    if not action.logged:
+        margin = plan.calendar.elapsed(action.at, state.due_at)
+        if action.at >= state.due_at or margin < plan.apology_margin_seconds:
+            raise Refused("apology_too_late", due=state.due_at)
+        if payload.new_appointment <= state.due_at:
+            raise Refused("appointment_not_later", due=state.due_at)
+    return replace(state, apologised=True, appointment_at=payload.new_appointment)
+
+
+def _request_payment(state: DossierState, plan: Plan, action: Action) -> DossierState:
+    return replace(state, resume_status=state.status)
+
+
+def _record_payment(state: DossierState, plan: Plan, action: Action) -> DossierState:
+    _payload(action, payloads.RecordPaymentPayload)
+    if state.status is Status.AWAITING_PAYMENT:
+        return replace(state, status=state.resume_status, resume_status=None)
+    return state
+
+
+def _reschedule(state: DossierState, plan: Plan, action: Action) -> DossierState:
+    """New deadlines from the calendar as it is now (computed by the caller from the whole log)."""
+    payload = _payload(action, payloads.ReschedulePayload)
+    steps = state.steps
+    if payload.step_due_at is not None and state.current_step is not None:
+        steps = (*steps[:-1], replace(steps[-1], due_at=payload.step_due_at))
+    return replace(state, due_at=payload.due_at, appointment_at=payload.appointment_at, steps=steps)
+
+
+HANDLERS: Mapping[ActionType, Handler] = {
+    ActionType.SUBMIT: _submit,
+    ActionType.RECEIVE: _receive,
+    ActionType.ACCEPT: _receive,
+    ActionType.REFUSE: _refuse,
+    ActionType.REQUEST_SUPPLEMENT: _request_supplement,
+    ActionType.SUPPLEMENT: _supplement,
+    ActionType.FORWARD: _handoff,
+    ActionType.TRANSFER_TO_AGENCY: _handoff,
+    ActionType.AGENCY_ANSWER: _handoff,
+    ActionType.SEND_BACK: _send_back,
+    ActionType.APPROVE: _approve,
+    ActionType.RECORD_RESULT: _record_result,
+    ActionType.MARK_RESULT_READY: _mark_result_ready,
+    ActionType.RETURN_RESULT: _return_result,
+    ActionType.WITHDRAW: _end,
+    ActionType.STOP: _end,
+    ActionType.APOLOGISE: _apologise,
+    ActionType.REQUEST_PAYMENT: _request_payment,
+    ActionType.RECORD_PAYMENT: _record_payment,
+    ActionType.RESCHEDULE: _reschedule,
+}
+
+
+# --------------------------------------------------------------------------------------------------
+# the reducer
 
 
 def apply(state: DossierState, plan: Plan, action: Action) -> DossierState:
     """The state after ``action``; raises :class:`Refused` when the table or the rules forbid it."""
     rule = _check(state, plan, action)
-    at, kind, payload = action.at, action.type, action.payload
-    _preconditions(state, plan, kind)
-    if state.last_action_at is not None and at < state.last_action_at:
+    _preconditions(state, plan, action.type)
+    if state.last_action_at is not None and action.at < state.last_action_at:
         raise Refused("before_last_action")
-    new = state
-    if kind is ActionType.SUBMIT:
-        new = replace(state, submitted_at=at)
-    elif kind in {ActionType.RECEIVE, ActionType.ACCEPT}:
-        new = _receive(state, plan, at)
-    elif kind is ActionType.REFUSE:
-        if not payload.get("reasons"):
-            raise Refused("reasons_required")
-        new = replace(_end_step(state, plan, at, kind), finished_at=at)
-    elif kind is ActionType.REQUEST_SUPPLEMENT:
-        if not payload.get("missing"):
-            raise Refused("missing_required")
-        new = replace(
-            state, paused_since=at, resume_status=state.status, supplement_requests=state.supplement_requests + 1
-        )
-    elif kind is ActionType.SUPPLEMENT:
-        new = _resume(state, plan, at)
-    elif kind in _HANDOFFS:
-        new = _start_step(_end_step(state, plan, at, kind), plan, _next_step(state, plan, kind), at)
-    elif kind is ActionType.APPROVE:
-        index = state.step_index or 0
-        new = replace(state, approved=True)
-        if index + 1 < len(plan.steps):
-            new = _start_step(_end_step(new, plan, at, kind), plan, index + 1, at)
-    elif kind is ActionType.SEND_BACK:
-        if not payload.get("reason"):
-            raise Refused("reason_required")
-        index = state.step_index or 0
-        positions = [step.position for step in plan.steps[:index]]
-        target = payload.get("to_position", positions[-1] if positions else None)
-        if target not in positions:
-            raise Refused("no_earlier_step")
-        new = _start_step(_end_step(state, plan, at, kind), plan, positions.index(target), at)
-        new = replace(new, approved=False)
-    elif kind is ActionType.RECORD_RESULT:
-        if not payload.get("documents"):
-            raise Refused("documents_required")
-        new = replace(state, result_recorded=True)
-    elif kind is ActionType.MARK_RESULT_READY:
-        assert state.due_at is not None
-        outcome = Outcome.LATE if state.late_by_rule else judge(at, state.due_at, plan.calendar.tz)
-        new = replace(state, finished_at=at, outcome=outcome)
-    elif kind is ActionType.RETURN_RESULT:
-        new = replace(_end_step(state, plan, at, kind), returned_at=at)
-    elif kind in {ActionType.WITHDRAW, ActionType.STOP}:
-        if not payload.get("reason"):
-            raise Refused("reason_required")
-        new = replace(_end_step(state, plan, at, kind), finished_at=at, paused_since=None)
-    elif kind is ActionType.APOLOGISE:
-        new = _apologise(state, plan, at, payload)
-    elif kind is ActionType.REQUEST_PAYMENT:
-        new = replace(state, resume_status=state.status)
-    elif kind is ActionType.RECORD_PAYMENT:
-        if not payload.get("amount_vnd"):
-            raise Refused("amount_required")
-        if state.status is Status.AWAITING_PAYMENT:
-            new = replace(state, status=state.resume_status, resume_status=None)
+    new = HANDLERS[action.type](state, plan, action)
+    if action.facts is not None:
+        new = action.facts.onto(new)
     status = rule.to_status if rule.to_status is not None else new.status
-    return replace(new, status=status, last_action_at=at)
+    return replace(new, status=status, last_action_at=action.at)
 
 
-def _resume(state: DossierState, plan: Plan, at: datetime) -> DossierState:
-    """The supplement arrived: the due moments move by the paused working time (RULES.md §3, [V])."""
-    assert state.paused_since is not None
-    assert state.due_at is not None
-    calendar = plan.calendar
-    paused = max(0, calendar.elapsed(state.paused_since, at))
-    steps = state.steps
-    current = state.current_step
-    if current is not None:
-        shifted = replace(current, due_at=calendar.shift(current.due_at, state.paused_since, at))
-        steps = (*steps[:-1], shifted)
-    return replace(
-        state,
-        status=state.resume_status,
-        resume_status=None,
-        due_at=calendar.shift(state.due_at, state.paused_since, at),
-        appointment_at=calendar.shift(state.appointment_at or state.due_at, state.paused_since, at),
-        paused_since=None,
-        paused_seconds=state.paused_seconds + paused,
-        steps=steps,
-    )
-
-
-def _apologise(state: DossierState, plan: Plan, at: datetime, payload: Mapping[str, Any]) -> DossierState:
-    """Apology and new appointment: before the due moment, with a reason and a later appointment."""
-    assert state.due_at is not None
-    if not payload.get("reason"):
-        raise Refused("reason_required")
-    if plan.calendar.elapsed(at, state.due_at) < plan.apology_margin_seconds or at >= state.due_at:
-        raise Refused("apology_too_late", due=state.due_at)
-    appointment = payload.get("new_appointment")
-    if not isinstance(appointment, datetime) or appointment <= state.due_at:
-        raise Refused("appointment_not_later", due=state.due_at)
-    return replace(state, apologised=True, appointment_at=appointment)
-
-
-def fold(plan: Plan, actions: list[Action]) -> DossierState:
-    """Rebuild a dossier's state from its whole log."""
+def fold(plan: Plan, actions: Iterable[Action]) -> DossierState:
+    """Rebuild a dossier's state from its whole log, with the moments each action recorded."""
     state = DossierState()
     for action in actions:
         state = apply(state, plan, action)
     return state
 
 
-def working_seconds_left(calendar: WorkCalendar, now: datetime, due: datetime) -> int:
-    """Working time until ``due`` (negative when overdue): what colours an officer's queue."""
-    return calendar.elapsed(now, due)
-
-
-#: Colour thresholds of the queue: amber when at most one working day remains.
-AMBER_SECONDS = duration_seconds(1, Unit.WORKING_DAYS)
-
-
-class Colour(enum.StrEnum):
-    GREEN = "green"
-    AMBER = "amber"
-    RED = "red"
-    PAUSED = "paused"  # waiting for the applicant's supplement: the clock is stopped
-    NONE = "none"  # not running: not yet received, or finished
-
-
-def deadline_colour(calendar: WorkCalendar, now: datetime, due: datetime | None, status: Status | None) -> Colour:
-    """How an officer's queue shows a dossier: green, amber when ≤ 1 working day remains, red overdue."""
-    if due is None or status is None or status in FINAL_STATUSES or status is Status.RESULT_READY:
-        return Colour.NONE
-    if status is Status.AWAITING_SUPPLEMENT:
-        return Colour.PAUSED
-    left = working_seconds_left(calendar, now, due)
-    if left < 0 or now > due:
-        return Colour.RED
-    return Colour.AMBER if left <= AMBER_SECONDS else Colour.GREEN
+def recompute(plan: Plan, actions: Iterable[Action]) -> DossierState:
+    """The state the log would give with ``plan``'s calendar as it is now: recorded moments ignored and
+    earlier reschedules skipped (what a ``reschedule`` action adopts)."""
+    state = DossierState()
+    for action in actions:
+        if action.type is ActionType.RESCHEDULE:
+            continue
+        state = apply(state, plan, replace(action, facts=None))
+    return state

@@ -26,3 +26,13 @@ def fold(text: str) -> str:
 def search_terms(query: str) -> list[str]:
     """The folded words of a query; every one must occur in a match."""
     return [term for term in fold(query).split(" ") if term]
+
+
+#: Characters no stored text may hold: C0 controls other than tab and line breaks, DEL, and lone
+#: surrogates (JSON can carry ``"\ud800"``; PostgreSQL cannot store it and XML cannot hold a NUL).
+_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def forbidden_characters(text: str) -> list[str]:
+    """The characters of ``text`` that no stored text may hold, as ``U+XXXX`` (empty when it is clean)."""
+    return sorted({f"U+{ord(ch):04X}" for ch in _FORBIDDEN.findall(text)})

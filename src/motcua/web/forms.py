@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from motcua.catalog.availability import receivable_channels
 from motcua.catalog.models import DocumentForm, Offering
 from motcua.dossiers.models import ApplicantType
-from motcua.rules.lifecycle import ActionType
+from motcua.rules import payloads
+from motcua.rules.lifecycle import ENDING_ACTIONS, ActionType
 
 
 class IdempotentForm(forms.Form):
@@ -35,11 +39,25 @@ class IntakeForm(IdempotentForm):
     applicant_email = forms.EmailField(label=_("Thư điện tử"), required=False)
     applicant_address = forms.CharField(label=_("Địa chỉ"), max_length=300, required=False)
     subject = forms.CharField(label=_("Trích yếu"), max_length=500, required=False)
+    incomplete = forms.BooleanField(
+        label=_("Hồ sơ chưa đầy đủ: ghi nhận và lập phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"),
+        required=False,
+        help_text=_("Phiếu liệt kê mọi thành phần bắt buộc chưa nhận và các nội dung ghi dưới đây."),
+    )
+    missing = forms.CharField(
+        label=_("Nội dung cần bổ sung khác (mỗi dòng một mục)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=20000,
+    )
 
     def __init__(self, offering: Offering, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.offering = offering
-        self.fields["channel"].choices = [(c.channel, c.get_channel_display()) for c in offering.channels.all()]
+        receivable = set(receivable_channels(offering, timezone.localdate()))
+        self.fields["channel"].choices = [
+            (c.channel, c.get_channel_display()) for c in offering.channels.all() if c.channel in receivable
+        ]
         self.documents = list(offering.procedure.documents.all())
         for document in self.documents:
             self.fields[f"doc_{document.pk}"] = forms.BooleanField(
@@ -64,57 +82,75 @@ class IntakeForm(IdempotentForm):
 
 SHORT_TEXT = forms.Textarea(attrs={"rows": 2})
 
+#: Labels of the payload fields an officer fills in (the fields themselves come from ``rules.payloads``).
+FIELD_LABELS = {
+    "note": _("Ghi chú"),
+    "reason": _("Lý do"),
+    "reasons": _("Lý do (mỗi dòng một lý do)"),
+    "missing": _("Giấy tờ, nội dung cần bổ sung (mỗi dòng một mục)"),
+    "new_appointment": _("Ngày hẹn mới"),
+    "amount_vnd": _("Số tiền (đồng)"),
+    "receipt_number": _("Số biên lai"),
+    "documents": _("Tệp đính kèm"),
+}
+#: Payload fields the workbench does not ask for (filled by the service, or only through the API).
+NOT_ASKED = {"checklist", "to_position", "online"}
+
+
+def _field_for(name: str, info: Any, action: ActionType) -> forms.Field:
+    """A form field for one payload field, required when the payload requires it."""
+    required = info.is_required()
+    label = FIELD_LABELS.get(name, name)
+    if name == "documents":
+        label = _("Văn bản kết quả đã ký") if action is ActionType.RECORD_RESULT else _("Tệp hồ sơ bổ sung")
+        return forms.FileField(label=label, required=required)
+    if name in {"reasons", "missing"}:
+        return forms.CharField(label=label, widget=SHORT_TEXT, required=required, max_length=20000)
+    if name == "new_appointment":
+        widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+        return forms.DateTimeField(label=label, required=required, widget=widget)
+    if name == "amount_vnd":
+        return forms.IntegerField(label=label, required=required, min_value=1, max_value=10**12)
+    return forms.CharField(label=label, widget=SHORT_TEXT, required=required, max_length=2000)
+
 
 class ActionForm(IdempotentForm):
-    """One form for every action; ``clean`` asks for what each action needs."""
-
-    note = forms.CharField(label=_("Ghi chú"), widget=SHORT_TEXT, required=False, max_length=2000)
-    reason = forms.CharField(label=_("Lý do"), widget=SHORT_TEXT, required=False, max_length=2000)
-    items = forms.CharField(label=_("Danh sách (mỗi dòng một mục)"), widget=SHORT_TEXT, required=False, max_length=4000)
-    new_appointment = forms.DateTimeField(
-        label=_("Ngày hẹn mới"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
-    amount_vnd = forms.DecimalField(
-        label=_("Số tiền (đồng)"), required=False, min_value=0, max_digits=15, decimal_places=0
-    )
-    file = forms.FileField(label=_("Văn bản kết quả đã ký"), required=False)
-
-    NEEDS: dict[ActionType, tuple[str, ...]] = {
-        ActionType.REFUSE: ("items",),
-        ActionType.REQUEST_SUPPLEMENT: ("items",),
-        ActionType.SEND_BACK: ("reason",),
-        ActionType.WITHDRAW: ("reason",),
-        ActionType.STOP: ("reason",),
-        ActionType.APOLOGISE: ("reason", "new_appointment"),
-        ActionType.RECORD_PAYMENT: ("amount_vnd",),
-        ActionType.RECORD_RESULT: ("file",),
-    }
+    """The form of one action, built from the action's typed payload (``rules.payloads``): the same
+    fields, the same requirements, validated again by the service. An action that ends the dossier asks
+    for an explicit confirmation."""
 
     def __init__(self, action: ActionType, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.action = action
-        needed = self.NEEDS.get(action, ())
-        for name in ("reason", "items", "new_appointment", "amount_vnd", "file"):
-            if name not in needed:
-                del self.fields[name]
-            else:
-                self.fields[name].required = True
+        model = payloads.PAYLOADS[action]
+        for name, info in model.model_fields.items():
+            if name not in NOT_ASKED:
+                self.fields[name] = _field_for(name, info, action)
+        if action in ENDING_ACTIONS:
+            self.fields["confirm"] = forms.BooleanField(
+                label=_("Tôi xác nhận thao tác này kết thúc hồ sơ và không thể hoàn tác."), required=True
+            )
+
+    @property
+    def ends_dossier(self) -> bool:
+        return self.action in ENDING_ACTIONS
+
+    def uploads(self) -> list[Any]:
+        upload = self.cleaned_data.get("documents")
+        return [upload] if upload else []
 
     def payload(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        lines = [line.strip() for line in data.get("items", "").splitlines() if line.strip()]
-        payload: dict[str, Any] = {}
-        if self.action is ActionType.REFUSE:
-            payload["reasons"] = lines
-        elif self.action is ActionType.REQUEST_SUPPLEMENT:
-            payload["missing"] = lines
-        if data.get("reason"):
-            payload["reason"] = data["reason"]
-        if data.get("new_appointment"):
-            payload["new_appointment"] = data["new_appointment"]
-        if data.get("amount_vnd") is not None:
-            payload["amount_vnd"] = int(data["amount_vnd"])
-        return payload
+        """The payload's fields as the service takes them (uploaded files are passed apart)."""
+        data: dict[str, Any] = {}
+        for name, value in self.cleaned_data.items():
+            if name in {"idempotency_key", "confirm", "documents"} or value in (None, ""):
+                continue
+            if name in {"reasons", "missing"}:
+                value = [line.strip() for line in value.splitlines() if line.strip()]
+            if isinstance(value, datetime) and timezone.is_naive(value):
+                value = timezone.make_aware(value)
+            data[name] = value
+        return data
 
 
 class QueueFilterForm(forms.Form):

@@ -18,14 +18,16 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from motcua.calendars.selectors import get_work_calendar
+from motcua.catalog.availability import intake_problems, receivable_offerings, with_what_intake_reads
 from motcua.catalog.selectors import offerings_received_at
-from motcua.documents.forms import FormNotAvailable, available_forms, render_form
 from motcua.dossiers.book import dossier_book_xlsx
 from motcua.dossiers.models import ActionKind, Dossier, DossierStatus
+from motcua.dossiers.printing import FormNotAvailable, available_forms, render_form
 from motcua.dossiers.selectors import allowed_actions_for, queue_listing, visible_dossiers
 from motcua.dossiers.services import Applicant, ChecklistItem, DossierError, Intake, open_dossier, perform
 from motcua.rules.forms import FORM_KINDS
-from motcua.rules.lifecycle import ACTIVE_STATUSES, ActionType, Colour, Status, deadline_colour
+from motcua.rules.lifecycle import ACTIVE_STATUSES, ActionType, Status
+from motcua.rules.queue import Colour, deadline_colour
 from motcua.rules.text import search_terms
 from motcua.web.forms import ActionForm, IntakeForm, QueueFilterForm
 
@@ -130,15 +132,13 @@ def act(request: HttpRequest, code: str, action: str) -> HttpResponse:
             label = form.fields[field].label if field in form.fields else field
             messages.error(request, f"{label}: {' '.join(errors)}")
         return redirect("web:workbench-dossier", code=code)
-    files = [form.cleaned_data["file"]] if form.cleaned_data.get("file") else []
     try:
         perform(
             dossier,
             kind,
             user=request.user,
-            note=form.cleaned_data["note"],
             payload=form.payload(),
-            files=files,
+            files=form.uploads(),
             idempotency_key=form.cleaned_data["idempotency_key"],
         )
     except DossierError as error:
@@ -153,11 +153,12 @@ def intake_choose(request: HttpRequest) -> HttpResponse:
     """The procedures the officer's desks receive, to start an intake."""
     _officer(request)
     desks = list(request.user.memberships.filter(role="counter").values_list("agency_id", flat=True))
-    offerings = offerings_received_at(desks)
+    offerings = with_what_intake_reads(offerings_received_at(desks))
     terms = search_terms(request.GET.get("q", "")[:100])
     for term in terms:
         offerings = offerings.filter(procedure__search_text__contains=term)
-    context = {"offerings": offerings[:200], "q": request.GET.get("q", "")}
+    receivable = receivable_offerings(offerings, timezone.localdate())  # never offer what intake refuses
+    context = {"offerings": receivable[:200], "q": request.GET.get("q", "")}
     return render(request, "workbench/intake_choose.html", context)
 
 
@@ -165,8 +166,13 @@ def intake_choose(request: HttpRequest) -> HttpResponse:
 def intake(request: HttpRequest, offering_id: int) -> HttpResponse:
     _officer(request)
     desks = list(request.user.memberships.filter(role="counter").values_list("agency_id", flat=True))
-    offerings = offerings_received_at(desks).prefetch_related("channels", "templates__steps", "procedure__documents")
+    offerings = offerings_received_at(desks).prefetch_related(
+        "channels", "templates__steps", "procedure__documents", "fees"
+    )
     offering = get_object_or_404(offerings, pk=offering_id)
+    problems = intake_problems(offering, timezone.localdate())
+    if problems:
+        raise Http404(problems[0].message)
     form = IntakeForm(offering, request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -182,7 +188,16 @@ def intake(request: HttpRequest, offering_id: int) -> HttpResponse:
         )
         try:
             dossier = open_dossier(
-                Intake(offering, data["channel"], applicant, data["subject"], checklist, files),
+                Intake(
+                    offering,
+                    data["channel"],
+                    applicant,
+                    data["subject"],
+                    checklist,
+                    files,
+                    incomplete=data["incomplete"],
+                    missing=[line.strip() for line in data["missing"].splitlines() if line.strip()],
+                ),
                 user=request.user,
                 idempotency_key=data["idempotency_key"],
             )
@@ -191,7 +206,11 @@ def intake(request: HttpRequest, offering_id: int) -> HttpResponse:
             name = error.field.replace(".", "_")
             form.add_error(name if name in form.fields else None, error.message)
         else:
-            messages.success(request, _("Đã tiếp nhận hồ sơ %(code)s.") % {"code": dossier.code})
+            if data["incomplete"]:
+                message = _("Đã ghi nhận hồ sơ %(code)s chưa đầy đủ và lập phiếu yêu cầu bổ sung, hoàn thiện hồ sơ.")
+            else:
+                message = _("Đã tiếp nhận hồ sơ %(code)s.")
+            messages.success(request, message % {"code": dossier.code})
             return redirect("web:workbench-dossier", code=dossier.code)
     return render(request, "workbench/intake.html", {"form": form, "offering": offering})
 

@@ -54,3 +54,23 @@ def counter_intake(offering: Offering, **applicant: str) -> Intake:
     checklist = [ChecklistItem(d.pk, d.form) for d in documents if not d.condition]
     person = {"type": "citizen", "name": "Nguyễn Văn An", "id_number": "019099012345"} | applicant
     return Intake(offering=offering, channel="counter", applicant=Applicant(**person), checklist=checklist)
+
+
+#: A city of the two-level reorganisation's past (dissolved on 30/06/2025, RULES.md §0): it received the
+#: dossiers of the 2018 regime, which the communes created on 01/07/2025 cannot have received.
+OLD_CITY = "UBND thành phố Thái Nguyên"
+OLD_CITY_PROCEDURE = "1.000893"
+
+
+@pytest.fixture
+def old_city(demo_catalog: Any) -> Agency:
+    return Agency.objects.get(name=OLD_CITY)
+
+
+@pytest.fixture
+def old_staff(old_city: Agency) -> dict[str, User]:
+    return {
+        "counter": officer("old-counter", old_city, "counter"),
+        "specialist": officer("old-specialist", old_city, "specialist"),
+        "leader": officer("old-leader", old_city, "leader"),
+    }

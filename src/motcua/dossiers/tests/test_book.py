@@ -15,7 +15,7 @@ from motcua.catalog.models import Agency
 from motcua.dossiers.book import DATETIME_FORMAT, dossier_book_xlsx
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import Applicant, open_dossier, perform
-from motcua.dossiers.tests.fixtures import counter_intake, offering_of
+from motcua.dossiers.tests.fixtures import OLD_CITY_PROCEDURE, counter_intake, offering_of
 from motcua.rules.lifecycle import ActionType
 from motcua.rules.workdays import VIETNAM_TZ
 
@@ -51,6 +51,13 @@ def receive(commune: Agency, staff: dict[str, User], when: datetime, name: str =
     return open_dossier(intake, user=staff["counter"], at=when)
 
 
+def receive_old(old_city: Agency, old_staff: dict[str, User], when: datetime, name: str = "Lê Văn Bình") -> Dossier:
+    """Received before 1 July 2025 (2018 regime) at a city that was dissolved then."""
+    intake = counter_intake(offering_of(OLD_CITY_PROCEDURE, old_city))
+    intake.applicant = Applicant(type="citizen", name=name, id_number="019088001122", address="Xóm 3, Tân Cương")
+    return open_dossier(intake, user=old_staff["counter"], at=when)
+
+
 def returned(commune: Agency, staff: dict[str, User]) -> Dossier:
     """Received Friday 05/09/2025 15:00, returned early on Monday 08/09 (as in test_services)."""
     dossier = receive(commune, staff, at(2025, 9, 5, 15, 0))
@@ -70,11 +77,15 @@ def read(book: bytes) -> list[tuple[Any, ...]]:
     return list(sheet.iter_rows(values_only=True))
 
 
-def test_book_contents(commune: Agency, staff: dict[str, User]) -> None:
+def test_book_contents(commune: Agency, staff: dict[str, User], old_city: Agency, old_staff: dict[str, User]) -> None:
     done = returned(commune, staff)
-    old = receive(commune, staff, at(2025, 6, 20, 9, 0), name="Phạm Thu Hà")
+    old = receive_old(old_city, old_staff, at(2025, 6, 20, 9, 0), name="Phạm Thu Hà")
     perform(
-        old, ActionType.REQUEST_SUPPLEMENT, user=staff["counter"], payload={"missing": ["X"]}, at=at(2025, 6, 20, 10)
+        old,
+        ActionType.REQUEST_SUPPLEMENT,
+        user=old_staff["counter"],
+        payload={"missing": ["X"]},
+        at=at(2025, 6, 20, 10),
     )
     rows = read(dossier_book_xlsx(Dossier.objects.order_by("received_at", "pk")))
 
@@ -123,8 +134,8 @@ def test_dates_are_excel_datetimes(commune: Agency, staff: dict[str, User]) -> N
     assert sheet.column_dimensions["C"].width == 48
 
 
-def test_single_regime_book_uses_its_own_number(commune: Agency, staff: dict[str, User]) -> None:
-    receive(commune, staff, at(2025, 6, 20, 9, 0))
+def test_single_regime_book_uses_its_own_number(old_city: Agency, old_staff: dict[str, User]) -> None:
+    receive_old(old_city, old_staff, at(2025, 6, 20, 9, 0))
     rows = read(dossier_book_xlsx(Dossier.objects.all()))
     assert rows[0][0].startswith("Mẫu số 06")
     assert rows[1][0] == "Ban hành kèm theo Thông tư số 01/2018/TT-VPCP"

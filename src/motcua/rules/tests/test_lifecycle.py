@@ -16,7 +16,6 @@ from motcua.rules.lifecycle import (
     Action,
     ActionType,
     Actor,
-    Colour,
     DossierState,
     Outcome,
     Plan,
@@ -26,12 +25,13 @@ from motcua.rules.lifecycle import (
     Status,
     StepPlan,
     apply,
-    deadline_colour,
     fold,
     handoff_kind,
     judge,
     regime_for,
 )
+from motcua.rules.payloads import ReasonedPayload, parse
+from motcua.rules.queue import Colour, deadline_colour
 from motcua.rules.workdays import VIETNAM_TZ, Unit, WorkCalendar
 
 CAL = WorkCalendar()
@@ -103,7 +103,7 @@ def test_handoffs() -> None:
 def act(
     state: DossierState, kind: ActionType, role: Role, agency: int | None, at: datetime, **payload: object
 ) -> DossierState:
-    return apply(state, PLAN, Action(kind, at, Actor(role, agency), payload))
+    return apply(state, PLAN, Action(kind, at, Actor(role, agency), parse(kind, payload)))
 
 
 def test_a_whole_inter_agency_path() -> None:
@@ -166,7 +166,7 @@ def test_fold_equals_stepwise_apply() -> None:
     actions = [
         Action(ActionType.RECEIVE, t, Actor(Role.COUNTER, DESK)),
         Action(ActionType.FORWARD, t + timedelta(hours=1), Actor(Role.COUNTER, DESK)),
-        Action(ActionType.WITHDRAW, t + timedelta(hours=2), Actor(Role.APPLICANT, None), {"reason": "x"}),
+        Action(ActionType.WITHDRAW, t + timedelta(hours=2), Actor(Role.APPLICANT, None), ReasonedPayload(reason="x")),
     ]
     state = DossierState()
     for action in actions:

@@ -90,14 +90,16 @@ def test_a_refused_action_is_explained_and_changes_nothing(people: dict[str, Use
     client = logged_in(people["counter"])
     response = client.post(
         f"/workbench/dossiers/{dossier.code}/actions/return_result/",
-        {"return_result-idempotency_key": "k"},
+        {"return_result-idempotency_key": "k", "return_result-confirm": "on"},
         follow=True,
     )
     assert "Không thể “Trả kết quả”" in response.content.decode()
     missing_reason = client.post(
-        f"/workbench/dossiers/{dossier.code}/actions/refuse/", {"refuse-idempotency_key": "k2"}, follow=True
+        f"/workbench/dossiers/{dossier.code}/actions/refuse/",
+        {"refuse-idempotency_key": "k2", "refuse-confirm": "on"},
+        follow=True,
     )
-    assert "Danh sách" in missing_reason.content.decode()
+    assert "Lý do (mỗi dòng một lý do)" in missing_reason.content.decode()
     assert DossierAction.objects.filter(dossier=dossier).count() == 1
 
 
@@ -144,8 +146,16 @@ def test_counter_intake(people: dict[str, User]) -> None:
     dossier = Dossier.objects.get()
     assert response["Location"] == f"/workbench/dossiers/{dossier.code}/"
     assert dossier.documents.count() == 1
-    again = client.post(f"/workbench/intake/{offering.pk}/", intake_post(offering, "intake-1"))
+    # the same form sent again (a double click, a reload): the same dossier, nothing written
+    scan = SimpleUploadedFile("to-khai.pdf", PDF, content_type="application/pdf")
+    again = client.post(
+        f"/workbench/intake/{offering.pk}/", intake_post(offering, "intake-1", **{f"scan_{first_document.pk}": scan})
+    )
     assert again["Location"] == response["Location"]
+    # the same key with other data is refused, not silently answered with the first dossier
+    other = client.post(f"/workbench/intake/{offering.pk}/", intake_post(offering, "intake-1"))
+    assert other.status_code == 200
+    assert "đã dùng cho một yêu cầu khác" in other.content.decode()
     assert Dossier.objects.count() == 1
 
 

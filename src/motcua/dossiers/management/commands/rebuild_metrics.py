@@ -1,4 +1,7 @@
-"""``motcua rebuild-metrics``: recompute the live counters from the dossiers' action log."""
+"""``motcua rebuild-metrics [--check]``: recompute the live counters from the dossiers' action log.
+
+With ``--check`` nothing is written and the command exits with status 1 when the counters differ.
+"""
 
 from __future__ import annotations
 
@@ -6,19 +9,20 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from motcua.dossiers.projections import counters_from_log, rebuild_counters, stored_counters
+from motcua.dossiers.projections import differing_counters, rebuild_counters
 
 
 class Command(BaseCommand):
-    help = "Tính lại số liệu theo ngày từ nhật ký thao tác của hồ sơ."
+    help = "Tính lại số liệu theo ngày từ nhật ký thao tác của hồ sơ (--check: chỉ so sánh, mã 1 khi sai lệch)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--check", action="store_true", help="Chỉ so sánh, không ghi.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["check"]:
-            expected, stored = counters_from_log(), stored_counters()
-            differing = {key for key in expected.keys() | stored.keys() if expected.get(key) != stored.get(key)}
+            differing = differing_counters()
             self.stdout.write(f"Số dòng số liệu khác với nhật ký: {len(differing)}.")
+            if differing:
+                raise SystemExit(1)
             return
         self.stdout.write(f"Đã tính lại {rebuild_counters()} dòng số liệu.")

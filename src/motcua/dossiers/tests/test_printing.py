@@ -16,11 +16,12 @@ from pypdf import PdfReader
 
 from motcua.accounts.models import User
 from motcua.catalog.models import Agency
-from motcua.documents import forms, pdf
-from motcua.documents.forms import FormNotAvailable, available_forms, form_html, render_form
+from motcua.documents import pdf
+from motcua.dossiers import printing as forms
 from motcua.dossiers.models import Dossier
+from motcua.dossiers.printing import FormNotAvailable, available_forms, form_html, render_form
 from motcua.dossiers.services import Applicant, open_dossier, perform
-from motcua.dossiers.tests.fixtures import COMMUNE, counter_intake, offering_of
+from motcua.dossiers.tests.fixtures import COMMUNE, OLD_CITY_PROCEDURE, counter_intake, offering_of
 from motcua.rules.lifecycle import ActionType
 from motcua.rules.workdays import VIETNAM_TZ
 
@@ -50,6 +51,11 @@ def receive(commune: Agency, staff: dict[str, User], when: datetime) -> Dossier:
         address="Tổ 5, phường Phan Đình Phùng",
     )
     return open_dossier(intake, user=staff["counter"], at=when)
+
+
+def receive_old(old_city: Agency, old_staff: dict[str, User], when: datetime) -> Dossier:
+    """Received before 1 July 2025 (2018 regime) at a city that was dissolved then."""
+    return open_dossier(counter_intake(offering_of(OLD_CITY_PROCEDURE, old_city)), user=old_staff["counter"], at=when)
 
 
 def text_of(document: bytes) -> str:
@@ -93,8 +99,10 @@ def test_receipt_qr_code_links_to_tracking_page(commune: Agency, staff: dict[str
     assert expected in text_of(render_form(dossier, "receipt"))
 
 
-def test_numbering_follows_the_regime(commune: Agency, staff: dict[str, User]) -> None:
-    old = receive(commune, staff, at(2025, 6, 20, 9, 0))
+def test_numbering_follows_the_regime(
+    commune: Agency, staff: dict[str, User], old_city: Agency, old_staff: dict[str, User]
+) -> None:
+    old = receive_old(old_city, old_staff, at(2025, 6, 20, 9, 0))
     new = receive(commune, staff, at(2025, 9, 5, 9, 0))
     assert (old.regime, new.regime) == ("2018", "2025")
     old_sheet, new_sheet = text_of(render_form(old, "control_sheet")), text_of(render_form(new, "control_sheet"))
@@ -170,14 +178,16 @@ def test_apology_gives_reason_and_new_appointment(commune: Agency, staff: dict[s
     assert "Trần Thị Bích Ngọc" in text
 
 
-def test_stop_notice_only_under_the_2025_regime(commune: Agency, staff: dict[str, User]) -> None:
+def test_stop_notice_only_under_the_2025_regime(
+    commune: Agency, staff: dict[str, User], old_city: Agency, old_staff: dict[str, User]
+) -> None:
     new = receive(commune, staff, at(2025, 9, 8, 8, 0))
-    old = receive(commune, staff, at(2025, 6, 20, 8, 0))
-    for dossier in (new, old):
+    old = receive_old(old_city, old_staff, at(2025, 6, 20, 8, 0))
+    for dossier, counter in ((new, staff["counter"]), (old, old_staff["counter"])):
         perform(
             dossier,
             ActionType.WITHDRAW,
-            user=staff["counter"],
+            user=counter,
             payload={"reason": "Người nộp đề nghị rút hồ sơ"},
             at=dossier.received_at + timedelta(hours=1),
         )

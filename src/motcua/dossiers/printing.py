@@ -11,22 +11,20 @@ and its checklist (RULES.md §4 "Receipt contents", [V]), the request to supplem
 PDFs are rendered on request and cached by the hash of their HTML (``documents.pdf``). The HTML holds no
 "printed at" moment, so the same dossier in the same state always gives the same HTML and the cache hits.
 
-This module reads the dossier through its relations (``dossier.actions``, ``dossier.steps``,
-``dossier.documents``) instead of importing ``motcua.dossiers``: the dossiers app already imports this
-app (uploads), and the architecture test forbids cycles between apps. Dossiers are typed as Django models
-for the same reason.
+What was received is named as the dossier's terms name it (``dossiers.plans``): the catalogue as it was at
+intake, so a later re-import or edit of the catalogue never changes a reprinted form.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import segno
 from django.conf import settings
-from django.db.models import Model
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -36,8 +34,11 @@ from motcua.accounts.models import Role as OfficerRole
 from motcua.catalog.models import Agency, DocumentForm
 from motcua.catalog.models.offering import TimeUnit
 from motcua.documents.pdf import SERIF_FONTS, render_pdf
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.plans import document_names
 from motcua.rules.forms import FormKind, FormNotInRegime, FormSpec, form_spec
 from motcua.rules.lifecycle import ActionType, Regime
+from motcua.rules.roles import Role
 
 #: Forms printed per dossier, in the order the workbench shows them (the book is a register, not a form).
 DOSSIER_FORMS: tuple[FormKind, ...] = (
@@ -58,7 +59,7 @@ SOURCE_ACTIONS: Mapping[FormKind, frozenset[ActionType]] = {
     FormKind.STOP_NOTICE: frozenset({ActionType.STOP, ActionType.WITHDRAW}),
 }
 
-TEMPLATE_FOLDER = "documents/forms"
+TEMPLATE_FOLDER = "dossiers/forms"
 
 
 class FormNotAvailable(Exception):
@@ -118,7 +119,7 @@ def _amount(value: str) -> str:
     return text.replace(".", ",")
 
 
-def processing_time(dossier: Model) -> str:
+def processing_time(dossier: Dossier) -> str:
     """The regulated processing time of the dossier, as snapshotted at intake (``dossier.plan``)."""
     processing = (dossier.plan or {}).get("processing") or {}
     unit = processing.get("unit", "")
@@ -132,7 +133,7 @@ def processing_time(dossier: Model) -> str:
 # tracking URL and QR code (RULES.md §4 receipt contents: dossier code + QR code for tracking, [V])
 
 
-def tracking_url(dossier: Model) -> str:
+def tracking_url(dossier: Dossier) -> str:
     """Absolute URL of the public tracking page: ``MOTCUA_PUBLIC_URL`` + ``web:track``."""
     base = str(settings.MOTCUA_PUBLIC_URL).rstrip("/")
     return base + reverse("web:track", args=[dossier.code])
@@ -152,11 +153,11 @@ def qr_data_uri(url: str) -> str:
 # which forms apply
 
 
-def _action_types(dossier: Model) -> set[str]:
+def _action_types(dossier: Dossier) -> set[str]:
     return set(dossier.actions.values_list("type", flat=True))
 
 
-def _spec(dossier: Model, kind: FormKind) -> FormSpec:
+def _spec(dossier: Dossier, kind: FormKind) -> FormSpec:
     try:
         return form_spec(dossier.regime, kind)
     except FormNotInRegime:
@@ -170,13 +171,13 @@ def _spec(dossier: Model, kind: FormKind) -> FormSpec:
         ) from None
 
 
-def _applies(kind: FormKind, dossier: Model, types: set[str]) -> bool:
+def _applies(kind: FormKind, dossier: Dossier, types: set[str]) -> bool:
     if kind in (FormKind.RECEIPT, FormKind.CONTROL_SHEET):
         return dossier.received_at is not None and bool(types & {ActionType.RECEIVE, ActionType.ACCEPT})
     return bool(types & SOURCE_ACTIONS[kind])
 
 
-def available_forms(dossier: Model) -> list[str]:
+def available_forms(dossier: Dossier) -> list[str]:
     """The forms that make sense for ``dossier`` now (print buttons of the workbench), in form order.
 
     A form applies when the dossier's regime has it and the log holds the event it records: a receipt
@@ -222,7 +223,7 @@ def _kind(kind: FormKind | str) -> FormKind:
 # building the forms
 
 
-def form_html(dossier: Model, kind: FormKind | str) -> str:
+def form_html(dossier: Dossier, kind: FormKind | str) -> str:
     """The HTML of form ``kind`` for ``dossier``; raises :class:`FormNotAvailable` when it does not apply."""
     form = _kind(kind)
     spec = _spec(dossier, form)
@@ -234,12 +235,12 @@ def form_html(dossier: Model, kind: FormKind | str) -> str:
     return render_to_string(f"{TEMPLATE_FOLDER}/{form.value}.html", context)
 
 
-def render_form(dossier: Model, kind: FormKind | str) -> bytes:
+def render_form(dossier: Dossier, kind: FormKind | str) -> bytes:
     """The PDF of form ``kind`` for ``dossier`` (cached by content; see ``documents.pdf``)."""
     return render_pdf(form_html(dossier, kind))
 
 
-def _common_context(dossier: Model, spec: FormSpec) -> dict[str, Any]:
+def _common_context(dossier: Dossier, spec: FormSpec) -> dict[str, Any]:
     return {
         "dossier": dossier,
         "spec": spec,
@@ -264,7 +265,7 @@ def _person(user: Any) -> str:
     return user.full_name or user.get_username()
 
 
-def _issuer(action: Any, dossier: Model) -> Agency:
+def _issuer(action: Any, dossier: Dossier) -> Agency:
     """The agency that issues a form: the acting officer's agency, else the desk that received the dossier."""
     return action.actor_agency or dossier.receiving_agency
 
@@ -289,16 +290,25 @@ def _describe(item: Any, documents: Mapping[int, Any]) -> str:
     return str(item)
 
 
-def _documents(dossier: Model) -> dict[int, Any]:
-    return {d.pk: d for d in dossier.procedure.documents.all()}
+@dataclass(frozen=True)
+class _Received:
+    """A required document as the dossier's terms name it."""
+
+    name: str
 
 
-def _receipt(dossier: Model, actions: list[Any]) -> dict[str, Any]:
+def _documents(dossier: Dossier) -> dict[int, _Received]:
+    return {pk: _Received(name) for pk, name in document_names(dossier.terms_data).items()}
+
+
+def _receipt(dossier: Dossier, actions: list[Any]) -> dict[str, Any]:
     """Form 01: what was received, when, and when the result is due (RULES.md §4 receipt contents, [V])."""
     intake = _latest(actions, SOURCE_ACTIONS[FormKind.RECEIPT])
     documents = _documents(dossier)
+    # accepted at the desk after an incomplete registration: what was checked then, else at registration
+    checklist = intake.payload.get("checklist") or actions[0].payload.get("checklist") or []
     rows = []
-    for item in intake.payload.get("checklist") or []:
+    for item in checklist:
         document = documents.get(item.get("document_id"))
         form = item.get("form", "")
         rows.append(
@@ -326,7 +336,7 @@ def _receipt(dossier: Model, actions: list[Any]) -> dict[str, Any]:
     }
 
 
-def _supplement_request(dossier: Model, actions: list[Any]) -> dict[str, Any]:
+def _supplement_request(dossier: Dossier, actions: list[Any]) -> dict[str, Any]:
     """Form 02: everything missing, in one request (Decree 61/2018 Art. 17, kept by Decree 118/2025)."""
     action = _latest(actions, SOURCE_ACTIONS[FormKind.SUPPLEMENT_REQUEST])
     documents = _documents(dossier)
@@ -341,7 +351,7 @@ def _supplement_request(dossier: Model, actions: list[Any]) -> dict[str, Any]:
     }
 
 
-def _refusal(dossier: Model, actions: list[Any]) -> dict[str, Any]:
+def _refusal(dossier: Dossier, actions: list[Any]) -> dict[str, Any]:
     """Form 03: the refusal and its reasons."""
     action = _latest(actions, SOURCE_ACTIONS[FormKind.REFUSAL])
     documents = _documents(dossier)
@@ -355,7 +365,7 @@ def _refusal(dossier: Model, actions: list[Any]) -> dict[str, Any]:
     }
 
 
-def _apology(dossier: Model, actions: list[Any]) -> dict[str, Any]:
+def _apology(dossier: Dossier, actions: list[Any]) -> dict[str, Any]:
     """Form 04: the apology, its reason and the new appointment (RULES.md §3, [R])."""
     action = _latest(actions, SOURCE_ACTIONS[FormKind.APOLOGY])
     return {
@@ -368,15 +378,20 @@ def _apology(dossier: Model, actions: list[Any]) -> dict[str, Any]:
     }
 
 
-def _stop_notice(dossier: Model, actions: list[Any]) -> dict[str, Any]:
-    """Form 05 of the 2025 set: processing stopped, by the agency or at the applicant's request."""
+def _stop_notice(dossier: Dossier, actions: list[Any]) -> dict[str, Any]:
+    """Form 05 of the 2025 set: processing stopped, by the agency or at the applicant's request.
+
+    The notice is the resolving agency's and is signed by its head (Circular 03/2025 Art. 7): the name
+    under the signature is the head's when the head stopped it, and is left for the head to sign when the
+    desk recorded the applicant's withdrawal — never the counter officer's name under the head's title.
+    """
     action = _latest(actions, SOURCE_ACTIONS[FormKind.STOP_NOTICE])
     return {
-        "agency": _issuer(action, dossier),
+        "agency": dossier.resolving_agency,
         "withdrawn": action.type == ActionType.WITHDRAW,
         "reason": action.payload.get("reason") or action.note,
         "stopped": format_moment(action.at),
-        "officer": _person(action.actor),
+        "officer": _person(action.actor) if action.actor_role == Role.LEADER else "",
         "issued_on": format_date(action.at),
     }
 
@@ -387,7 +402,7 @@ def _step_party(step: Any) -> tuple[str, str]:
     return step.agency.name, str(role)
 
 
-def _control_sheet(dossier: Model, actions: list[Any]) -> dict[str, Any]:
+def _control_sheet(dossier: Dossier, actions: list[Any]) -> dict[str, Any]:
     """The control sheet: one row per hand-off, from the previous step to this one (RULES.md §4)."""
     steps = list(dossier.steps.select_related("agency").order_by("seq"))
     rows = []
