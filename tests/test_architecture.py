@@ -74,3 +74,12 @@ def test_no_import_cycles_between_apps(graph: grimp.ImportGraph) -> None:
                 if owner and owner != app:
                     edges[app].add(owner)
     assert _cycles(edges) == []
+
+
+def test_selectors_never_import_services(graph: grimp.ImportGraph) -> None:
+    """Reads stay reads: a selector that could reach a service could write (DESIGN.md, conventions)."""
+    selectors = {m for m in graph.modules if m.startswith("motcua") and m.rsplit(".", 1)[-1] == "selectors"}
+    assert selectors
+    for selector in selectors:
+        for service in (m for m in graph.modules if m.startswith("motcua") and m.rsplit(".", 1)[-1] == "services"):
+            assert not graph.chain_exists(importer=selector, imported=service), (selector, service)
