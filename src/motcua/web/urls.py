@@ -19,4 +19,5 @@ urlpatterns = [
     path("workbench/dossiers/<str:code>/", workbench.dossier_page, name="workbench-dossier"),
     path("workbench/dossiers/<str:code>/actions/<str:action>/", workbench.act, name="workbench-act"),
     path("workbench/dossiers/<str:code>/forms/<str:kind>.pdf", workbench.form_pdf, name="workbench-form"),
+    path("workbench/dossiers/<str:code>/documents/<int:document_id>/", workbench.document, name="workbench-document"),
 ]
