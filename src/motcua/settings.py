@@ -164,6 +164,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "web:login"
+# Where an officer lands after login; a citizen lands on "Hồ sơ của tôi" (motcua.web.citizen.LoginView).
 LOGIN_REDIRECT_URL = "web:workbench"
 LOGOUT_REDIRECT_URL = "web:home"
 
