@@ -7,6 +7,7 @@ code (regenerate with ``make openapi``).
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
@@ -88,3 +89,15 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
 def dossier_error(request: HttpRequest, exc: DossierError) -> HttpResponse:
     """409 for an action the rules refuse now, 403 for one the caller may not do, 422 for bad input."""
     return api.create_response(request, {"detail": exc.message, "field": exc.field}, status=exc.status_code)
+
+
+#: What a client is told when Django cannot read its multipart body (also the workbench's 400 page).
+UNREADABLE_BODY = gettext_lazy(
+    "Nội dung gửi lên không đọc được: yêu cầu multipart/form-data thiếu boundary hoặc sai định dạng."
+)
+
+
+@api.exception_handler(MultiPartParserError)
+def unreadable_body(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    """400 for a multipart body Django's parser cannot read (no boundary, a broken one): the client's error."""
+    return api.create_response(request, {"detail": str(UNREADABLE_BODY)}, status=400)
