@@ -34,6 +34,11 @@ lint: $(STAMP)
 openapi: $(STAMP)
 	$(BIN)/motcua export_openapi docs/openapi.json
 
+## Compile the translation catalogues (src/motcua/locale/*/LC_MESSAGES/*.po, needs GNU gettext's msgfmt);
+## commit the .mo files with the .po (a test checks that they agree)
+messages:
+	for po in src/motcua/locale/*/LC_MESSAGES/*.po; do msgfmt --check -o "$${po%.po}.mo" "$$po" || exit 1; done
+
 bench: $(STAMP)
 	$(BIN)/python bench/workdays_bench.py
 

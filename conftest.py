@@ -51,6 +51,18 @@ def _fast_password_hashing(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _nothing_kept_from_another_test() -> None:
+    """Terms rows are kept per process once committed (``dossiers.plans``); a transactional test commits, and
+    the database is emptied after it, so ids may be given again. The working calendar is kept per process
+    too. Each test starts with nothing kept."""
+    from motcua.calendars.selectors import forget_work_calendar
+    from motcua.dossiers.plans import forget_cached_terms
+
+    forget_cached_terms()
+    forget_work_calendar()  # a test's override, rolled back with it, must not shape the next test's calendar
+
+
+@pytest.fixture(autouse=True)
 def _media_in_a_temporary_directory(settings: Any, tmp_path: Any) -> None:
     """Files stored by a test go to its own directory, never to the demo's ``var/media``."""
     settings.MEDIA_ROOT = tmp_path / "media"

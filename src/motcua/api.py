@@ -7,6 +7,7 @@ code (regenerate with ``make openapi``).
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 from ninja.renderers import JSONRenderer
@@ -15,7 +16,7 @@ from motcua.calendars.api import router as calendar_router
 from motcua.catalog.api import router as catalog_router
 from motcua.dossiers.api import router as dossier_router
 from motcua.dossiers.services import DossierError
-from motcua.validation import describe, summary
+from motcua.validation import UNREADABLE_BODY, describe, summary
 
 
 class UnicodeJSONRenderer(JSONRenderer):
@@ -47,3 +48,9 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
 def dossier_error(request: HttpRequest, exc: DossierError) -> HttpResponse:
     """409 for an action the rules refuse now, 403 for one the caller may not do, 422 for bad input."""
     return api.create_response(request, {"detail": exc.message, "field": exc.field}, status=exc.status_code)
+
+
+@api.exception_handler(MultiPartParserError)
+def unreadable_body(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    """400 for a multipart body Django's parser cannot read (no boundary, a broken one): the client's error."""
+    return api.create_response(request, {"detail": str(UNREADABLE_BODY)}, status=400)

@@ -1,4 +1,9 @@
-from django.conf import settings
+"""The site's URLs.
+
+Uploaded documents are never served from ``MEDIA_URL``, in debug mode neither: each one goes out only
+through a view that finds its dossier inside the caller's scope (the workbench's and the API's download).
+"""
+
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -14,8 +19,3 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("motcua.web.urls")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

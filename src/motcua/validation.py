@@ -9,6 +9,11 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+#: What a client is told when Django cannot read its multipart body (the API's 400 and the site's 400 page).
+UNREADABLE_BODY = gettext_lazy(
+    "Nội dung gửi lên không đọc được: yêu cầu multipart/form-data thiếu boundary hoặc sai định dạng."
+)
+
 _BAD_MOMENT = gettext_lazy("Không phải thời điểm hợp lệ (ISO 8601, ví dụ 2025-03-15T09:30:00+07:00).")
 #: Vietnamese wording of the validation errors people meet; others keep pydantic's message.
 MESSAGES = {  # gettext_lazy: rendered in the request's language

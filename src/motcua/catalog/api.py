@@ -1,4 +1,10 @@
-"""Catalogue API: browse, search and read procedures."""
+"""Catalogue API: browse, search and read procedures.
+
+django-ninja names each OpenAPI component after its schema class, and one class silently replaces
+another of the same name: the catalogue's schemas therefore carry names of their own (``RequiredDocumentOut``,
+``ProcessStepOut``, …), distinct from the dossiers' (``DocumentOut``, ``StepOut``); a test walks the live
+OpenAPI document and fails on any shared name.
+"""
 
 from datetime import date
 from decimal import Decimal
@@ -58,14 +64,14 @@ class AgencyRefOut(Schema):
     level: str
 
 
-class ChannelOut(Schema):
+class OfferingChannelOut(Schema):
     channel: str
     processing_amount: Number | None
     processing_unit: str
     processing_text: str
 
 
-class FeeOut(Schema):
+class OfferingFeeOut(Schema):
     kind: str
     name: str
     amount_vnd: Number | None
@@ -73,7 +79,7 @@ class FeeOut(Schema):
     channel: str
 
 
-class StepOut(Schema):
+class ProcessStepOut(Schema):
     position: int
     name: str
     role: str
@@ -82,21 +88,22 @@ class StepOut(Schema):
     allotted_unit: str
 
 
-class TemplateOut(Schema):
+class ProcessTemplateOut(Schema):
     channel: str
     name: str
-    steps: list[StepOut]
+    steps: list[ProcessStepOut]
 
 
 class OfferingOut(Schema):
     agency: AgencyRefOut
     receiving_agency: AgencyRefOut | None
-    channels: list[ChannelOut]
-    fees: list[FeeOut]
-    templates: list[TemplateOut]
+    channels: list[OfferingChannelOut]
+    fees: list[OfferingFeeOut]
+    templates: list[ProcessTemplateOut]
 
 
-class DocumentOut(Schema):
+class RequiredDocumentOut(Schema):
+    id: int = Field(..., description="Mã thành phần hồ sơ: dùng khi nộp hồ sơ (checklist, tệp doc_<id>).")
     name: str
     quantity: int | None
     form: str
@@ -160,7 +167,7 @@ class ProcedureOut(ProcedureSummaryOut):
     results: list[ResultOut]
     notes: str
     source_url: str
-    documents: list[DocumentOut]
+    documents: list[RequiredDocumentOut]
     offerings: list[OfferingOut]
 
 
@@ -168,8 +175,28 @@ class NotFoundOut(Schema):
     detail: str
 
 
+#: The largest page and the largest offset of the procedure list. The whole national catalogue holds a few
+#: thousand procedures; an offset of 2^63 used to reach the database and fail there (500).
+MAX_LIMIT = 100
+MAX_OFFSET = 1_000_000
+
+
+class ProcedurePageIn(Schema):
+    limit: int = Field(MAX_LIMIT, ge=1, le=MAX_LIMIT, description=f"Số thủ tục một trang (1–{MAX_LIMIT}).")
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description=f"Bỏ qua bao nhiêu thủ tục đầu (0–{MAX_OFFSET}).")
+
+
+class ProcedurePagination(LimitOffsetPagination):
+    """ninja's limit/offset pagination, bounded: beyond the bounds the answer is 422, never a database error."""
+
+    Input = ProcedurePageIn
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_limit=MAX_LIMIT, **kwargs)
+
+
 @router.get("/procedures", response=list[ProcedureSummaryOut], summary="Danh sách, tìm kiếm thủ tục")
-@paginate(LimitOffsetPagination)
+@paginate(ProcedurePagination)
 def list_procedures(request: HttpRequest, filters: Query[ProcedureFilter]) -> Any:
     return search_procedures(query=filters.q, level=filters.level or "", field=filters.field, agency=filters.agency)
 

@@ -18,7 +18,11 @@ What a cell means on reading: an empty cell is an absent key (the schema's defau
 leaves a cell empty only when the value *is* that default, and spells out the two values an empty cell
 cannot carry otherwise: ``=""`` (a formula giving the empty string) for an empty string that is not the
 default, ``=NA()`` for a None that is not the default. Text that Excel cannot hold as is (carriage
-returns, control characters) is escaped the way Excel itself does (``_x000D_``). A text longer than Excel's
+returns, control characters) is escaped the way Excel itself does (``_x000D_``). Every text cell is written
+with :func:`text_cell`, the one helper of every Excel export of motcua (this catalogue and the dossier book): an
+explicit string cell, marked with Excel's ``quotePrefix`` when it begins like a formula (``=``, ``+``, ``-``,
+``@``, tab, carriage return), so that Excel and LibreOffice show ``=SUM(A1)`` as text, never evaluate it, and
+keep it text when someone edits the cell; its characters are not touched. A text longer than Excel's
 32,767 characters a cell (the portal's longest document lists and step descriptions are) continues in
 continuation columns placed right after its column, ``documents~2``, ``documents~3``, …, added to a sheet only
 when one of its records needs them; a cell is cut only between characters, never inside an escape, and the
@@ -83,12 +87,21 @@ TEXT_FORMAT = "@"
 #: What a damaged or foreign file raises inside openpyxl, zipfile and the XML parser.
 _READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, KeyError, OSError, ValueError, TypeError, ParseError)
 
-#: Characters XML 1.0 cannot carry, plus the carriage return that XML parsers turn into a line feed.
+#: Characters XML 1.0 cannot carry at all (control characters, lone surrogates, non-characters).
+_XML_ILLEGAL_CHARACTER = r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]"
+#: Those, plus the carriage return that XML parsers turn into a line feed.
 _UNSAFE_CHARACTER = r"[\x00-\x08\x0b-\x0d\x0e-\x1f\ud800-\udfff\ufffe\uffff]"
 #: OOXML's escape of a character, ``_xHHHH_`` (ECMA-376 ST_Xstring). An underscore that could be read as
 #: the start of one (followed by "x" and four hex digits) is itself escaped, as ``_x005F_``.
 _ESCAPE_RE = re.compile(rf"(_)(?=x[0-9A-Fa-f]{{4}})|({_UNSAFE_CHARACTER})")
 _UNESCAPE_RE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_XML_ILLEGAL_RE = re.compile(_XML_ILLEGAL_CHARACTER)
+
+#: What a replaced character becomes in an export that need not give it back (see :func:`excel_text`).
+REPLACEMENT_CHARACTER = "\ufffd"
+#: First characters that make Excel or LibreOffice take a typed text for a formula (or, in a CSV, run it):
+#: the list of OWASP's "CSV injection" advice.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class CatalogSpreadsheetError(ValueError):
@@ -286,7 +299,7 @@ def _encode(column: _Column, value: Any, where: str) -> _Cell | None:
 
 def _text(text: str) -> _Cell:
     """``text`` escaped for a cell (a list's cell longer than Excel's limit is split by :func:`_pieces`)."""
-    return _Cell(_escape(text), text=True)
+    return _Cell(excel_text(text, unsafe="escape"), text=True)
 
 
 def _write(plans: list[_SheetPlan]) -> bytes:
@@ -312,10 +325,48 @@ def _write(plans: list[_SheetPlan]) -> bytes:
 
 
 def _written(sheet: Any, planned: _Cell) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=planned.value)
-    if planned.text:
-        cell.data_type = "s"  # openpyxl would take "=…" for a formula and "#N/A" for an error
-        cell.number_format = TEXT_FORMAT
+    if not planned.text:
+        return WriteOnlyCell(sheet, value=planned.value)
+    cell = text_cell(sheet, str(planned.value))
+    cell.number_format = TEXT_FORMAT
+    return cell
+
+
+# -------------------------------------------------------------------------------------------------
+# text cells of every export (this catalogue and the dossier book)
+
+
+def excel_text(text: str, *, unsafe: Literal["escape", "replace"]) -> str:
+    """``text`` as a cell stores it, so that Excel shows exactly ``text`` (give the result to :func:`text_cell`).
+
+    Carriage returns and underscores that would read as an ``_xHHHH_`` escape are always escaped. The
+    characters XML cannot hold at all (NUL and the other control characters but tab and line feed), which
+    would make the file unwritable, are escaped with ``unsafe="escape"`` (the catalogue: its reader gives
+    them back) or replaced by U+FFFD with ``unsafe="replace"`` (a register printed for people: the mark shows
+    that something unprintable was there). Only the exported cell changes, never the stored data.
+    """
+    if unsafe == "replace":
+        text = _XML_ILLEGAL_RE.sub(REPLACEMENT_CHARACTER, text)
+    return _escape(text)
+
+
+def begins_like_a_formula(stored: str) -> bool:
+    """Whether the text a cell shows (``stored`` decoded) begins with a character of :data:`FORMULA_TRIGGERS`."""
+    return _unescape(stored[:7])[:1] in FORMULA_TRIGGERS if stored else False
+
+
+def text_cell(sheet: Any, stored: str) -> WriteOnlyCell:
+    """A write-only cell that Excel and LibreOffice show as the text ``stored`` (from :func:`excel_text`).
+
+    The cell is an explicit string (an inline string: openpyxl would otherwise write ``=…`` as a formula and
+    ``#N/A`` as an error), and one that begins like a formula also gets ``quotePrefix``, the style Excel
+    itself gives a text typed after an apostrophe, so that editing it in Excel keeps it text. The characters
+    are left as they are: a reader gets back exactly what was written.
+    """
+    cell = WriteOnlyCell(sheet, value=stored)
+    cell.data_type = "s"
+    if begins_like_a_formula(stored):
+        cell.quotePrefix = True
     return cell
 
 

@@ -11,6 +11,11 @@ the intake checklist and the count of uploaded components fetched by subqueries,
 dossier), rows iterated with ``.iterator()`` and written to a write-only workbook, which keeps only the
 current row in memory. Moments are written as real Excel date-times in local time (Asia/Ho_Chi_Minh),
 naive because Excel has no time zones.
+
+Texts come from people (an applicant's name, an address) and are written with the catalogue export's
+helper (:func:`motcua.catalog.spreadsheet.text_cell`): a name that begins with ``=`` stays a text, never a
+formula Excel would evaluate. Characters that XML cannot hold (a NUL, other control characters) would make
+the file unwritable: in the book they are replaced by U+FFFD; the dossier itself keeps what was stored.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 
+from motcua.catalog.spreadsheet import excel_text, text_cell
 from motcua.dossiers.models import DocumentKind, Dossier, DossierAction, DossierDocument, RegimeChoice
 from motcua.rules.forms import LATEST_REGIME, FormKind, FormSpec, form_spec
 from motcua.rules.lifecycle import ActionType
@@ -176,6 +182,9 @@ def dossier_book_xlsx(queryset: QuerySet[Dossier]) -> bytes:
     for index, dossier in enumerate(_rows(queryset).iterator(chunk_size=CHUNK_SIZE), start=1):
         cells = []
         for value in _row(dossier, index, mixed):
+            if isinstance(value, str):
+                cells.append(text_cell(sheet, excel_text(value, unsafe="replace")))
+                continue
             cell = WriteOnlyCell(sheet, value=value)
             if isinstance(value, datetime):
                 cell.number_format = DATETIME_FORMAT

@@ -123,6 +123,10 @@ def remember_terms(terms_id: int, data: dict[str, Any]) -> None:
     transaction.on_commit(keep)
 
 
+def forget_terms() -> None:
+    _TERMS_CACHE.clear()
+
+
 def terms_data(terms_id: int) -> dict[str, Any]:
     """The data of a ``DossierTerms`` row, read once per process (shared: never mutate what this returns)."""
     data = _TERMS_CACHE.get(terms_id)

@@ -19,7 +19,7 @@ from django.db import transaction
 
 from motcua.calendars.selectors import get_work_calendar
 from motcua.catalog.models import Offering
-from motcua.dossiers.models import DossierTerms, remember_terms
+from motcua.dossiers.models import DossierTerms, forget_terms, remember_terms
 from motcua.rules.lifecycle import Plan, StepPlan
 from motcua.rules.roles import Role
 from motcua.rules.workdays import Unit
@@ -117,6 +117,12 @@ def store_terms(data: Mapping[str, Any]) -> DossierTerms:
     transaction.on_commit(keep)
     remember_terms(terms.pk, terms.data)
     return terms
+
+
+def forget_cached_terms() -> None:
+    """Drop what this process keeps of terms rows (tests that empty the database call it)."""
+    _IDS_BY_HASH.clear()
+    forget_terms()
 
 
 def plan_from(snapshot: Mapping[str, Any]) -> Plan:

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from motcua.web import views, workbench
+from motcua.web import citizen, views, workbench
 
 app_name = "web"
 urlpatterns = [
@@ -10,7 +10,8 @@ urlpatterns = [
     path("procedures/<str:code>/", views.procedure_page, name="procedure-detail"),
     path("track/", views.track, name="track-search"),
     path("track/<str:code>/", views.track, name="track"),
-    path("workbench/login/", auth_views.LoginView.as_view(template_name="workbench/login.html"), name="login"),
+    path("my/", citizen.my_dossiers, name="my-dossiers"),
+    path("workbench/login/", citizen.LoginView.as_view(), name="login"),
     path("workbench/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("workbench/", workbench.queue_page, name="workbench"),
     path("workbench/intake/", workbench.intake_choose, name="workbench-intake"),
@@ -19,4 +20,5 @@ urlpatterns = [
     path("workbench/dossiers/<str:code>/", workbench.dossier_page, name="workbench-dossier"),
     path("workbench/dossiers/<str:code>/actions/<str:action>/", workbench.act, name="workbench-act"),
     path("workbench/dossiers/<str:code>/forms/<str:kind>.pdf", workbench.form_pdf, name="workbench-form"),
+    path("workbench/dossiers/<str:code>/documents/<int:document_id>/", workbench.document, name="workbench-document"),
 ]

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import F
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -213,6 +213,30 @@ def intake(request: HttpRequest, offering_id: int) -> HttpResponse:
             messages.success(request, message % {"code": dossier.code})
             return redirect("web:workbench-dossier", code=dossier.code)
     return render(request, "workbench/intake.html", {"form": form, "offering": offering})
+
+
+@login_required
+def document(request: HttpRequest, code: str, document_id: int) -> FileResponse:
+    """A file of the dossier, to a user who may see the dossier (404 otherwise), always as a download.
+
+    The dossier is found through ``visible_dossiers`` (authorisation inside the query); the file is sent
+    as an attachment, never sniffed into something a browser would run, and kept out of shared caches.
+    """
+    dossier = _dossier(request, code)
+    stored = get_object_or_404(dossier.documents, pk=document_id)
+    try:
+        handle = stored.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404(_("Không tìm thấy tệp này.")) from exc
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=stored.original_filename or stored.file.name.rsplit("/", 1)[-1],
+        content_type=stored.content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required

@@ -44,6 +44,33 @@ def test_pagination(client: Client) -> None:
     assert len(page["items"]) == 5
 
 
+@pytest.mark.parametrize(
+    ("limit", "offset", "field"),
+    [
+        (5, 2**63, "offset"),
+        (5, 2**64 + 7, "offset"),
+        (5, 1_000_001, "offset"),
+        (5, -1, "offset"),
+        (101, 0, "limit"),
+        (0, 0, "limit"),
+        (2**63, 0, "limit"),
+    ],
+)
+def test_pagination_out_of_bounds_is_a_422_in_vietnamese(client: Client, limit: int, offset: int, field: str) -> None:
+    response = client.get("/api/v1/procedures", {"limit": limit, "offset": offset})
+    assert response.status_code == 422
+    body = response.json()
+    assert body["detail"] == f"Dữ liệu không hợp lệ: {field}."
+    assert [error["field"] for error in body["errors"]] == [field]
+    assert body["errors"][0]["message"].startswith(("Giá trị quá lớn.", "Giá trị quá nhỏ."))
+
+
+def test_pagination_at_its_bounds(client: Client) -> None:
+    assert client.get("/api/v1/procedures", {"limit": 100, "offset": 1_000_000}).json() == {"items": [], "count": 38}
+    assert len(client.get("/api/v1/procedures", {"limit": 100}).json()["items"]) == 38
+    assert len(client.get("/api/v1/procedures").json()["items"]) == 38  # the default page is the largest
+
+
 def test_bad_filter_names_the_field(client: Client) -> None:
     response = client.get("/api/v1/procedures", {"level": "planet"})
     assert response.status_code == 422

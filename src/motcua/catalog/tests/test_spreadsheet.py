@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import io
 import re
+import zipfile
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
@@ -16,6 +17,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl.utils import get_column_letter
+from openpyxl.workbook.workbook import Workbook
 
 from motcua.accounts.models import Role
 from motcua.calendars.models import OverrideKind
@@ -41,8 +43,10 @@ from motcua.catalog.spreadsheet import (
     CONTINUATION_MARK,
     EXCEL_CELL_LIMIT,
     catalog_to_xlsx,
+    excel_text,
     is_catalog_workbook,
     record_lists,
+    text_cell,
     xlsx_to_catalog,
 )
 from motcua.testing import national_catalog_dir
@@ -167,6 +171,40 @@ def test_text_excel_cannot_hold_as_is_is_escaped() -> None:
     ]
     data = empty_catalog(fields=[{"code": f"f{n}", "name": text} for n, text in enumerate(tricky)])
     assert xlsx_to_catalog(catalog_to_xlsx(data)) == data
+
+
+FORMULA_LOOKING = ["=SUM(A1:A2)", '=HYPERLINK("http://x.example","x")', "+1", "-0", "@A1", "=\x01"]
+
+
+def test_text_that_begins_like_a_formula_is_a_quoted_text_cell_and_reads_back_whole() -> None:
+    names = [*FORMULA_LOOKING, "bình thường", "_x003D_1+1", "1=1"]
+    data = empty_catalog(fields=[{"code": f"f{n}", "name": text} for n, text in enumerate(names)])
+    workbook = catalog_to_xlsx(data)
+    with zipfile.ZipFile(io.BytesIO(workbook)) as archive:
+        sheets = [archive.read(name).decode() for name in archive.namelist() if name.startswith("xl/worksheets/")]
+    assert len(sheets) == 6
+    assert not any("<f>" in xml for xml in sheets)  # no formula: every one of these is an inline string
+    assert any('t="inlineStr"><is><t>=SUM(A1:A2)</t>' in xml for xml in sheets)
+    sheet = openpyxl.load_workbook(io.BytesIO(workbook))["fields"]
+    cells = [sheet.cell(row, 2) for row in range(2, len(names) + 2)]
+    assert all(cell.data_type == "s" for cell in cells)
+    # Excel's quotePrefix marks the ones a person (or Excel, on editing) could take for a formula; the text
+    # itself is untouched
+    assert [cell.quotePrefix for cell in cells] == [True] * len(FORMULA_LOOKING) + [False] * 3
+    assert cells[0].value == "=SUM(A1:A2)"
+    assert xlsx_to_catalog(workbook) == data
+
+
+def test_the_one_text_cell_helper() -> None:
+    assert excel_text("a\x00b\x01\rc_x0041_", unsafe="escape") == "a_x0000_b_x0001__x000D_c_x005F_x0041_"
+    assert excel_text("a\x00b\x01\rc\t\n", unsafe="replace") == "a\ufffdb\ufffd_x000D_c\t\n"
+    sheet = Workbook(write_only=True).create_sheet()
+    assert text_cell(sheet, "=1+1").data_type == "s"
+    assert text_cell(sheet, "=1+1").quotePrefix is True
+    assert text_cell(sheet, "\tx").quotePrefix is True
+    assert text_cell(sheet, "_x000D_=1").quotePrefix is True  # shown as a carriage return, then "=1"
+    assert text_cell(sheet, "_x005F_x000D_").quotePrefix is False  # shown as "_x000D_"
+    assert text_cell(sheet, "").quotePrefix is False
 
 
 def _sheet_rows(data: bytes, title: str) -> list[list[Any]]:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import io
+import zipfile
 from datetime import datetime
 from typing import Any
 
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 
 from motcua.accounts.models import User
 from motcua.catalog.models import Agency
@@ -177,3 +179,52 @@ def test_queries_do_not_grow_with_the_book(
     with django_assert_max_num_queries(2):
         book = dossier_book_xlsx(Dossier.objects.order_by("pk"))
     assert len(read(book)) == FIRST_DATA_ROW - 1 + count
+
+
+def _sheet_xml(book: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(book)) as archive:
+        return archive.read("xl/worksheets/sheet1.xml").decode()
+
+
+FORMULA_LOOKING = ['=HYPERLINK("http://x.example","Bấm")', "+84 987 654 321", "-1+2", "@SUM(A1)", "#N/A"]
+
+
+@pytest.mark.parametrize("name", FORMULA_LOOKING)
+def test_a_name_that_looks_like_a_formula_stays_text(commune: Agency, staff: dict[str, User], name: str) -> None:
+    dossier = receive(commune, staff, at(2025, 9, 8, 8, 0))
+    Dossier.objects.filter(pk=dossier.pk).update(applicant_name=name, applicant_address="=1+1")
+    book = dossier_book_xlsx(Dossier.objects.all())
+    assert "<f>" not in _sheet_xml(book)  # no formula anywhere in the sheet
+    sheet = openpyxl.load_workbook(io.BytesIO(book)).active
+    cell, contact = sheet.cell(FIRST_DATA_ROW, 4), sheet.cell(FIRST_DATA_ROW, 5)
+    assert (cell.value, cell.data_type) == (name, "s")  # every character kept, a text cell
+    assert (contact.value, contact.data_type) == ("=1+1, 0987654321", "s")
+    assert cell.quotePrefix is (name[0] in "=+-@")  # Excel's own mark of a text typed after an apostrophe
+    assert contact.quotePrefix is True
+    assert sheet.cell(FIRST_DATA_ROW, 2).quotePrefix is False  # an ordinary text is left alone
+
+
+@pytest.mark.parametrize("character", ["\x00", "\x01", "\x0b", "\x1f"])
+def test_characters_xml_cannot_hold_do_not_break_the_book(
+    commune: Agency, staff: dict[str, User], character: str
+) -> None:
+    if character == "\x00" and connection.vendor == "postgresql":
+        pytest.skip("PostgreSQL cannot store a NUL in a text column: such a name never reaches the book there")
+    dossier = receive(commune, staff, at(2025, 9, 8, 8, 0))
+    Dossier.objects.filter(pk=dossier.pk).update(applicant_name=f"Nguyễn{character}Văn An")
+    row = read(dossier_book_xlsx(Dossier.objects.all()))[FIRST_DATA_ROW - 1]
+    assert row[3] == "Nguyễn\ufffdVăn An"  # replaced in the book only
+    assert Dossier.objects.get(pk=dossier.pk).applicant_name == f"Nguyễn{character}Văn An"
+
+
+def test_the_workbench_book_with_a_nul_in_a_name_downloads(
+    client: Any, commune: Agency, staff: dict[str, User]
+) -> None:
+    if connection.vendor == "postgresql":
+        pytest.skip("PostgreSQL cannot store a NUL in a text column")
+    dossier = receive(commune, staff, at(2025, 9, 8, 8, 0))
+    Dossier.objects.filter(pk=dossier.pk).update(applicant_name="=cmd|' /C calc'!A0\x00")
+    client.force_login(staff["counter"])
+    response = client.get("/workbench/book.xlsx")
+    assert response.status_code == 200
+    assert read(response.content)[FIRST_DATA_ROW - 1][3] == "=cmd|' /C calc'!A0\ufffd"

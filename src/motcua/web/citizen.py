@@ -1,0 +1,53 @@
+"""Where a signed-in person lands, and the citizen's own small page ("Hồ sơ của tôi").
+
+Officers (users with a membership) work in the workbench; a citizen has no membership, and the workbench
+answers them 404. So the login sends each to their own page: officers to the workbench, citizens to the
+list of the dossiers they filed. The full citizens' portal is a later issue; this page only lists.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render, resolve_url
+from django.urls import reverse
+
+from motcua.dossiers.selectors import visible_dossiers
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login, with the landing page chosen by who logged in.
+
+    A safe ``next`` is followed, except that a citizen is never sent into the workbench (it would answer
+    404): they go to their dossiers instead. A staff member without membership (an administrator) goes to
+    the admin.
+    """
+
+    template_name = "workbench/login.html"
+
+    def get_success_url(self) -> str:
+        user = self.request.user
+        wanted = self.get_redirect_url()  # "" unless ``next`` is safe
+        if user.memberships.exists():
+            return wanted or resolve_url(settings.LOGIN_REDIRECT_URL)
+        if wanted and not wanted.startswith(reverse("web:workbench")):
+            return wanted
+        if user.is_staff and not wanted:
+            return reverse("admin:index")
+        return reverse("web:my-dossiers")
+
+
+@login_required
+def my_dossiers(request: HttpRequest) -> HttpResponse:
+    """The dossiers the signed-in person filed, newest first, each with its public tracking page.
+
+    Read through ``visible_dossiers`` (authorisation inside the query) and narrowed to the person's own:
+    an officer sees here what they filed themselves, not their agency's dossiers.
+    """
+    user = request.user
+    dossiers = visible_dossiers(user).filter(applicant_user=user).select_related("procedure").order_by("-pk")
+    page = Paginator(dossiers, 20).get_page(request.GET.get("page"))
+    return render(request, "web/my_dossiers.html", {"page": page})
