@@ -9,6 +9,7 @@ back when it returns.
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 import pytest
@@ -310,3 +311,42 @@ def test_deleting_a_fee_in_the_admin_retires_it(admin_client: Client) -> None:
     dumped = dump_catalog()
     load_catalog(copy.deepcopy(dumped))
     assert dump_catalog() == dumped
+
+
+# -------------------------------------------------------------------------------------------------
+# every way in: the admin's upload, the Excel round trip
+
+
+@pytest.mark.django_db
+def test_an_upload_in_the_admin_keeps_the_ids(admin_client: Client) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    before = ids()
+    data, names = edited(dump_catalog())
+    content = json.dumps(data, ensure_ascii=False).encode()
+    response = admin_client.post(
+        "/admin/catalog/procedure/import/", {"files": [SimpleUploadedFile("danh-muc.json", content)]}
+    )
+    assert response.status_code == 200
+    after = ids()
+    assert after["documents"][names["changed"]] == before["documents"][names["changed"]]
+    assert RequiredDocument.all_objects.get(pk=before["documents"][names["removed"]]).retired_at is not None
+    for kind in ("channels", "fees", "template", "steps"):
+        assert after[kind] == before[kind], kind
+    assert dump_catalog() == data
+
+
+@pytest.mark.django_db
+def test_the_excel_round_trip_keeps_the_ids() -> None:
+    from motcua.catalog.spreadsheet import catalog_to_xlsx, xlsx_to_catalog
+
+    before = ids()
+    data, _names = edited(dump_catalog())
+    load_catalog(xlsx_to_catalog(catalog_to_xlsx(data)))
+    assert dump_catalog() == data
+    dumped = dump_catalog()
+    load_catalog(xlsx_to_catalog(catalog_to_xlsx(dumped)))
+    assert dump_catalog() == dumped
+    after = ids()
+    for kind in ("channels", "fees", "template", "steps"):
+        assert after[kind] == before[kind], kind
