@@ -2,7 +2,7 @@
 
 Run::
 
-    .venv/bin/python bench/catalog_bench.py [--detail DIRECTORY] [--repeat 5]
+    .venv/bin/python bench/catalog_bench.py [--data FULL_SET | --detail DIRECTORY] [--repeat 5]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/catalog_bench.py
 
 The issue's goals are an import of the 1,844 detail records under 10 s on SQLite and a fast, accent-insensitive
@@ -16,7 +16,9 @@ For each database the benchmark runs in a child process, because Django reads it
 
 So nothing is left behind and the script can be run again at once. In each child: ``migrate``, then
 
-1. the import of every detail record below ``--detail`` (default: the shared data), timed in-process with
+1. the import of every detail record below ``--detail`` (default: ``detail/`` of the full data set ``--data``,
+   itself by default ``$MOTCUA_SHARED_DIR/data/national-catalog``, else ``../shared/data/national-catalog``
+   beside the repository; the run stops with a clear message when it is missing), timed in-process with
    :func:`motcua.catalog.importing.import_paths` (reading, parsing, comparing and writing, one transaction
    per file, as ``motcua import-catalog`` does), then the re-import of the same files (all unchanged);
 2. search latency p50 / p95 / max over about forty realistic queries (with and without diacritics, one to
@@ -294,13 +296,14 @@ def child(args: argparse.Namespace) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--detail", type=Path, default=None, help="directory of detail records (*.json)")
+    parser.add_argument("--data", type=Path, default=None, help="the full data set (folder with detail/)")
     parser.add_argument("--repeat", type=int, default=5, help="timed runs of each query")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.detail is None:
-        from motcua.testing import national_catalog_dir
+        from motcua.testing import full_national_catalog_dir
 
-        args.detail = national_catalog_dir() / "detail"
+        args.detail = full_national_catalog_dir(args.data) / "detail"
     if args.child:
         child(args)
     else:

@@ -1,7 +1,9 @@
 """How much of the National Public Service Portal's detail records the parser understands, and how fast.
 
-Run: ``.venv/bin/python bench/parse_coverage.py [DIRECTORY]`` (default: ``../shared/data/national-catalog/detail``
-next to the repository). Every ``*.json`` below the directory is parsed with
+Run: ``.venv/bin/python bench/parse_coverage.py [--data FULL_SET] [DIRECTORY]``. ``FULL_SET`` is the full national
+catalogue (default: ``$MOTCUA_SHARED_DIR/data/national-catalog``, else ``../shared/data/national-catalog`` beside
+the repository; the run stops with a clear message when it is missing), ``DIRECTORY`` a folder of detail records
+(default: its ``detail/``). Every ``*.json`` below the directory is parsed with
 :func:`motcua.catalog.importers.portal_detail.parse_text`. Prints:
 
 - the number of records (and of files that are not usable records) and the parsing time;
@@ -26,9 +28,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from motcua.catalog.importers.portal_detail import ParsedRecord, RecordError, is_covered, parse_text
-from motcua.testing import national_catalog_dir
+from motcua.testing import full_national_catalog_dir
 
-DEFAULT_DIRECTORY = national_catalog_dir() / "detail"
 CHANNEL_FIELD = "cach_thuc_thuc_hien"
 #: Channel problems that say the source itself has no unit or no duration (the portal's unit column is empty,
 #: or the time cell is a sentence): no parser can turn them into a deadline without guessing.
@@ -55,8 +56,11 @@ def lacks_in_source(record: ParsedRecord) -> bool:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("directory", nargs="?", type=Path, default=DEFAULT_DIRECTORY)
+    parser.add_argument("directory", nargs="?", type=Path, default=None, help="folder of detail records")
+    parser.add_argument("--data", type=Path, default=None, help="the full data set (folder with detail/)")
     args = parser.parse_args()
+    if args.directory is None:
+        args.directory = full_national_catalog_dir(args.data) / "detail"
     paths = sorted(args.directory.rglob("*.json"))
     if not paths:
         print(f"no *.json under {args.directory}", file=sys.stderr)

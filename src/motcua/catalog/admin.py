@@ -29,6 +29,7 @@ from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -45,10 +46,42 @@ from motcua.catalog.models import (
     ProcessTemplate,
     RequiredDocument,
 )
+from motcua.catalog.models.procedure import DISPLAY_CHARS
 from motcua.catalog.selectors import filter_by_text
 from motcua.catalog.services import check_template
 from motcua.rules.process import Duration
 from motcua.rules.workdays import Unit
+
+#: Text fields hold whole texts of the portal; in a tabular row they get a small box.
+SMALL_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 50})}}
+
+
+class RetiringFormSet(BaseInlineFormSet):
+    """Deleting a catalogue child row in an inline retires it (``models.retirable``): dossiers may refer to it."""
+
+    def delete_existing(self, obj: Any, commit: bool = True) -> None:
+        if commit:
+            obj.retire()
+
+
+class RetiringInline(admin.options.InlineModelAdmin):
+    """An inline of retirable rows: current rows only (the default manager), and "delete" retires.
+
+    Django's inline refuses to delete a row that protected rows refer to (a dossier's document, once the
+    dossier side protects its link); a retired row stays, so nothing is deleted and nothing needs refusing.
+    """
+
+    formset = RetiringFormSet
+    formfield_overrides = SMALL_TEXT
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form.hand_clean_DELETE = _nothing_is_deleted  # the form class is made for this call
+        return formset
+
+
+def _nothing_is_deleted(form: Any) -> None:
+    """Replaces the inline form's check of what a deletion would cascade to: retiring cascades to nothing."""
 
 
 def _live_forms(formset: BaseInlineFormSet) -> list[Any]:
@@ -64,6 +97,7 @@ class AgencyAdmin(admin.ModelAdmin):
     list_display = ("name", "identifier", "identifier_is_placeholder", "level", "kind", "valid_from", "valid_to")
     list_filter = ("level", "kind", "identifier_is_placeholder")
     search_fields = ("name", "identifier", "admin_unit_code")
+    formfield_overrides = SMALL_TEXT
     autocomplete_fields = ["parent", "successor"]
 
 
@@ -72,6 +106,7 @@ class FieldAdmin(admin.ModelAdmin):
     list_display = ("name", "code")
     search_fields = ("name", "code")
     prepopulated_fields = {"code": ("name",)}
+    formfield_overrides = SMALL_TEXT
 
 
 class ProcedureLevelInline(admin.TabularInline):
@@ -80,7 +115,7 @@ class ProcedureLevelInline(admin.TabularInline):
     min_num = 1
 
 
-class RequiredDocumentInline(admin.StackedInline):
+class RequiredDocumentInline(RetiringInline, admin.StackedInline):
     model = RequiredDocument
     extra = 0
     fields = (("position", "quantity", "form"), "name", "condition", "group", ("document_type", "templates"))
@@ -88,12 +123,11 @@ class RequiredDocumentInline(admin.StackedInline):
 
 @admin.register(Procedure)
 class ProcedureAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "field", "online_level", "status")
+    list_display = ("code", "short_name", "field", "online_level", "status")
     list_filter = ("status", "online_level", "levels__level", "field")
     search_fields = ("code", "name", "search_text")
     autocomplete_fields = ["field"]
     inlines = [ProcedureLevelInline, RequiredDocumentInline]
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = (
         (None, {"fields": ("code", "name", "field", "issuing_body", "decision_number")}),
         (_("Công bố và hiệu lực"), {"fields": ("status", "online_level", ("valid_from", "valid_to"))}),
@@ -115,6 +149,16 @@ class ProcedureAdmin(admin.ModelAdmin):
         ),
         (_("Khác"), {"fields": ("notes", "source_url")}),
     )
+
+    formfield_overrides = {
+        models.URLField: {"assume_scheme": "https"},
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 80})},
+    }
+
+    @admin.display(description=_("tên thủ tục"), ordering="name")
+    def short_name(self, obj: Procedure) -> str:
+        """The name as the list shows it: the portal's longest run to hundreds of characters (kept whole)."""
+        return Truncator(obj.name).chars(DISPLAY_CHARS)
 
     def get_search_results(self, request: Any, queryset: Any, search_term: str) -> Any:
         if not search_term:
@@ -316,7 +360,7 @@ class _ImportSummary:
         return cls(kinds, files, report.unparsed.most_common(), totals)
 
 
-class OfferingChannelFormSet(BaseInlineFormSet):
+class OfferingChannelFormSet(RetiringFormSet):
     """Changing a channel's processing time must keep the offering's templates consistent."""
 
     def clean(self) -> None:
@@ -335,13 +379,13 @@ class OfferingChannelFormSet(BaseInlineFormSet):
             raise ValidationError(problems)
 
 
-class OfferingChannelInline(admin.TabularInline):
+class OfferingChannelInline(RetiringInline, admin.TabularInline):
     model = OfferingChannel
     formset = OfferingChannelFormSet
     extra = 0
 
 
-class FeeInline(admin.TabularInline):
+class FeeInline(RetiringInline, admin.TabularInline):
     model = Fee
     extra = 0
 
@@ -372,7 +416,7 @@ class OfferingAdmin(admin.ModelAdmin):
         )
 
 
-class ProcessStepFormSet(BaseInlineFormSet):
+class ProcessStepFormSet(RetiringFormSet):
     """The steps must add up to the processing time of every channel the template applies to."""
 
     def clean(self) -> None:
@@ -389,7 +433,7 @@ class ProcessStepFormSet(BaseInlineFormSet):
         check_template(template.offering.channels.all(), template.channel, steps)
 
 
-class ProcessStepInline(admin.TabularInline):
+class ProcessStepInline(RetiringInline, admin.TabularInline):
     model = ProcessStep
     formset = ProcessStepFormSet
     extra = 0
@@ -403,3 +447,4 @@ class ProcessTemplateAdmin(admin.ModelAdmin):
     search_fields = ("offering__procedure__code", "offering__procedure__name", "offering__agency__name", "name")
     autocomplete_fields = ["offering"]
     inlines = [ProcessStepInline]
+    formfield_overrides = SMALL_TEXT

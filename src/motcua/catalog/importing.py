@@ -211,7 +211,7 @@ def record_from_detail(parsed: ParsedRecord, field_code: str | None) -> dict[str
         "documents": documents,
     }
     if parsed.source_url.startswith("http"):
-        record["source_url"] = parsed.source_url[:500]
+        record["source_url"] = parsed.source_url  # whole: an address cut short leads elsewhere
     # An empty section is the portal's "Không có thông tin": no information, not the fact that there is
     # none. Left unstated, it keeps in merge mode what another source gave (the portal's Excel list names
     # the resolving agencies of about a thousand procedures whose detail record says nothing of them).

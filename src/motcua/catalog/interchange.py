@@ -36,6 +36,7 @@ from pydantic import ValidationError as SchemaError
 
 from motcua.accounts.models import Role
 from motcua.calendars.models import CalendarOverride, OverrideKind
+from motcua.catalog.child_rows import Writes, by_parent, held_order
 from motcua.catalog.models import (
     Agency,
     AgencyKind,
@@ -359,7 +360,7 @@ def dump_offering(offering: Offering) -> dict[str, Any]:
             FeeRecord(
                 kind=f.kind, name=f.name, amount_vnd=_decimal(f.amount_vnd), condition=f.condition, channel=f.channel
             )
-            for f in sorted(offering.fees.all(), key=lambda f: f.pk)
+            for f in sorted(offering.fees.all(), key=lambda f: (f.position, f.pk))
         ],
         templates=[
             TemplateRecord(
@@ -492,6 +493,33 @@ class _OfferingChildren:
     templates: list[tuple[ProcessTemplate, list[ProcessStep]]] = field(default_factory=list)
 
 
+@dataclass
+class _HeldChildren:
+    """What the database holds under changed offerings, retired rows included, in pairing order (four queries)."""
+
+    channels: dict[int, list[OfferingChannel]] = field(default_factory=dict)
+    fees: dict[int, list[Fee]] = field(default_factory=dict)
+    templates: dict[int, list[ProcessTemplate]] = field(default_factory=dict)
+    steps: dict[int, list[ProcessStep]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, offering_ids: list[int]) -> _HeldChildren:
+        if not offering_ids:
+            return cls()
+        under = {"offering_id__in": offering_ids}
+        return cls(
+            channels=by_parent(OfferingChannel.all_objects.filter(**under).order_by(*held_order()), "offering_id"),
+            fees=by_parent(Fee.all_objects.filter(**under).order_by(*held_order("position")), "offering_id"),
+            templates=by_parent(ProcessTemplate.all_objects.filter(**under).order_by(*held_order()), "offering_id"),
+            steps=by_parent(
+                ProcessStep.all_objects.filter(template__offering_id__in=offering_ids).order_by(
+                    *held_order("position")
+                ),
+                "template_id",
+            ),
+        )
+
+
 class _Loader:
     def __init__(
         self, document: CatalogDocument, merge: bool = False, fields: dict[str, CatalogField] | None = None
@@ -597,7 +625,7 @@ class _Loader:
             self.fields[record.code] = item
 
     def load_procedures(self) -> None:
-        """Compare every record with the database, then write the changed ones in bulk."""
+        """Compare every record with the database, then write the changed ones in bulk (children by natural key)."""
         records = self.document.procedures
         if not records:
             return
@@ -606,7 +634,7 @@ class _Loader:
         existing = {p.code: p for p in procedure_queryset().filter(pk__in=list(held))} if held else {}
         wanted = {r.field for r in records if r.field is not None} - set(self.fields)
         self.fields.update({f.code: f for f in CatalogField.objects.filter(code__in=wanted)} if wanted else {})
-        changed: list[tuple[Procedure, ProcedureRecord]] = []
+        changed: list[tuple[Procedure, ProcedureRecord, list[RequiredDocument]]] = []
         for index, record in enumerate(records):
             where = f"procedures[{index}]"
             procedure = existing.get(record.code)
@@ -628,41 +656,62 @@ class _Loader:
             for name in _PROCEDURE_JSON:
                 setattr(procedure, name, [entry.model_dump(mode="json") for entry in getattr(record, name)])
             self._validate(procedure, where)
+            documents = []
             for position, doc in enumerate(record.documents, start=1):
-                self._validate(
-                    RequiredDocument(position=position, **doc.model_dump()), f"{where}.documents[{position - 1}]"
-                )
+                document = RequiredDocument(procedure=procedure, position=position, **doc.model_dump())
+                self._validate(document, f"{where}.documents[{position - 1}]")
+                documents.append(document)
             self.procedures[record.code] = procedure
-            changed.append((procedure, record))
+            changed.append((procedure, record, documents))
         if self.problems or not changed:
             return
         now = timezone.now()
-        for procedure, _record in changed:
+        for procedure, _record, _documents in changed:
             procedure.search_text = procedure.build_search_text()
             procedure.updated_at = now
-        updated = [p for p, _ in changed if p.pk is not None]
-        Procedure.objects.bulk_create([p for p, _ in changed if p.pk is None])
+        updated = [p for p, _, _ in changed if p.pk is not None]
+        Procedure.objects.bulk_create([p for p, _, _ in changed if p.pk is None])
         if len(updated) == 1:  # the common case of an import file; bulk_update's CASE costs more
             updated[0].save(
                 update_fields=["field", *_PROCEDURE_ATTRIBUTES, *_PROCEDURE_JSON, "search_text", "updated_at"]
             )
         elif updated:
             Procedure.objects.bulk_update(updated, _PROCEDURE_WRITTEN)
-        if updated:
-            ids = [p.pk for p in updated]
-            ProcedureLevel.objects.filter(procedure_id__in=ids).delete()
-            RequiredDocument.objects.filter(procedure_id__in=ids).delete()
-        ProcedureLevel.objects.bulk_create(
-            ProcedureLevel(procedure=p, level=level) for p, record in changed for level in sorted(set(record.levels))
+        self._write_levels(changed, {p.pk for p in updated})
+        held_documents = (
+            by_parent(
+                RequiredDocument.all_objects.filter(procedure_id__in=[p.pk for p in updated]).order_by(
+                    "procedure_id", *held_order("position")
+                ),
+                "procedure_id",
+            )
+            if updated
+            else {}
         )
-        RequiredDocument.objects.bulk_create(
-            RequiredDocument(procedure=p, position=position, **doc.model_dump())
-            for p, record in changed
-            for position, doc in enumerate(record.documents, start=1)
-        )
+        documents = Writes(RequiredDocument)
+        for procedure, _record, wanted_documents in changed:
+            documents.pair(held_documents.get(procedure.pk, []), wanted_documents)
+        documents.save(now)
+
+    @staticmethod
+    def _write_levels(
+        changed: list[tuple[Procedure, ProcedureRecord, list[RequiredDocument]]], held_ids: set[int]
+    ) -> None:
+        """Levels of the changed procedures: those no longer given removed, new ones added (nothing refers to
+        them); the held ones were prefetched with the procedures."""
+        removed, added = [], []
+        for procedure, record, _documents in changed:
+            held = {level.level: level.pk for level in procedure.levels.all()} if procedure.pk in held_ids else {}
+            wanted = set(record.levels)
+            removed.extend(pk for level, pk in held.items() if level not in wanted)
+            added.extend(ProcedureLevel(procedure=procedure, level=level) for level in sorted(wanted - set(held)))
+        if removed:
+            ProcedureLevel.objects.filter(pk__in=removed).delete()
+        ProcedureLevel.objects.bulk_create(added)
 
     def load_offerings(self) -> None:
-        """Compare every record with the database, validate, then write the changed ones in bulk."""
+        """Compare every record with the database, validate, then write the changed ones in bulk (children by
+        natural key)."""
         records = self.document.offerings
         if not records:
             return
@@ -689,43 +738,56 @@ class _Loader:
             offering.active = record.active
             offering.notes = record.notes
             self._validate(offering, where)
-            changed.append((offering, self._children(record, where)))
+            changed.append((offering, self._children(offering, record, where)))
         if self.problems or not changed:
             return
+        held_ids = [o.pk for o, _ in changed if o.pk is not None]
         Offering.objects.bulk_create([o for o, _ in changed if o.pk is None])
         Offering.objects.bulk_update([o for o, _ in changed], ["receiving_agency", "active", "notes"])
-        ids = [o.pk for o, _ in changed]
-        for model in (OfferingChannel, Fee, ProcessTemplate):
-            model.objects.filter(offering_id__in=ids).delete()
+        held = _HeldChildren.of(held_ids)
+        channels, fees = Writes(OfferingChannel), Writes(Fee)
+        templates, steps = Writes(ProcessTemplate), Writes(ProcessStep)
+        wanted_steps: list[tuple[ProcessTemplate, list[ProcessStep]]] = []
         for offering, children in changed:
-            for child in (*children.channels, *children.fees, *(t for t, _ in children.templates)):
-                child.offering = offering
-        OfferingChannel.objects.bulk_create(c for _, children in changed for c in children.channels)
-        Fee.objects.bulk_create(f for _, children in changed for f in children.fees)
-        templates = [(t, steps) for _, children in changed for t, steps in children.templates]
-        ProcessTemplate.objects.bulk_create(t for t, _ in templates)
-        for template, steps in templates:
-            for step in steps:
-                step.template = template
-        ProcessStep.objects.bulk_create(step for _, steps in templates for step in steps)
+            channels.pair(held.channels.get(offering.pk, []), children.channels)
+            fees.pair(held.fees.get(offering.pk, []), children.fees)
+            kept = templates.pair(held.templates.get(offering.pk, []), [t for t, _ in children.templates])
+            for template, (_, template_steps) in zip(kept, children.templates, strict=True):
+                for step in template_steps:
+                    step.template = template  # the held row when the template kept its identity
+                wanted_steps.append((template, template_steps))
+        for template, template_steps in wanted_steps:
+            steps.pair(held.steps.get(template.pk, []) if template.pk is not None else [], template_steps)
+        for template in templates.retire:  # a retired template's steps leave with it
+            steps.retire.extend(step for step in held.steps.get(template.pk, []) if step.retired_at is None)
+        now = timezone.now()
+        for writes in (channels, fees, templates, steps):  # templates before steps: new steps need their ids
+            writes.save(now)
 
-    def _children(self, record: OfferingRecord, where: str) -> _OfferingChildren:
+    def _children(self, offering: Offering, record: OfferingRecord, where: str) -> _OfferingChildren:
         """Channels, fees and templates of an offering record, validated but not yet saved."""
         children = _OfferingChildren()
         for i, data in enumerate(record.channels):
-            row = OfferingChannel(**data.model_dump())
+            row = OfferingChannel(offering=offering, **data.model_dump())
+            if any(c.channel == row.channel for c in children.channels):
+                self.problems.append(f"{where}.channels[{i}].channel: hình thức nộp “{row.channel}” bị lặp lại")
             self._validate(row, f"{where}.channels[{i}]")
             children.channels.append(row)
-        for i, data in enumerate(record.fees):
-            fee = Fee(**data.model_dump())
-            self._validate(fee, f"{where}.fees[{i}]")
+        for i, data in enumerate(record.fees, start=1):
+            fee = Fee(offering=offering, position=i, **data.model_dump())
+            self._validate(fee, f"{where}.fees[{i - 1}]")
             children.fees.append(fee)
         for i, data in enumerate(record.templates):
             template_where = f"{where}.templates[{i}]"
+            if any(t.channel == data.channel for t, _ in children.templates):
+                self.problems.append(f"{template_where}.channel: đã có quy trình cho hình thức “{data.channel}”")
+                continue
+            template = ProcessTemplate(offering=offering, channel=data.channel, name=data.name)
             steps, valid = [], True
             for position, step_data in enumerate(data.steps, start=1):
                 step_where = f"{template_where}.steps[{position - 1}]"
                 step = ProcessStep(
+                    template=template,
                     position=position,
                     name=step_data.name,
                     role=step_data.role,
@@ -742,7 +804,7 @@ class _Loader:
             except ValidationError as error:
                 self.problems.extend(f"{template_where}: {message}" for message in error.messages)
                 continue
-            children.templates.append((ProcessTemplate(channel=data.channel, name=data.name), steps))
+            children.templates.append((template, steps))
         return children
 
     def load_overrides(self) -> None:

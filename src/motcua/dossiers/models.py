@@ -301,7 +301,7 @@ class DossierStep(models.Model):
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="steps")
     seq = models.PositiveSmallIntegerField()
     position = models.PositiveSmallIntegerField()
-    name = models.CharField(max_length=255)
+    name = models.TextField()
     role = models.CharField(max_length=20)
     agency = models.ForeignKey("catalog.Agency", on_delete=models.PROTECT, related_name="+")
     started_at = models.DateTimeField()
@@ -337,7 +337,7 @@ class DossierDocument(models.Model):
     required_document = models.ForeignKey(
         "catalog.RequiredDocument", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    name = models.CharField(_("tên giấy tờ"), max_length=300)
+    name = models.TextField(_("tên giấy tờ"))  # the catalogue's name, whole (portal texts run to 6,779 characters)
     original_filename = models.CharField(max_length=255)
     file = models.FileField(max_length=255)
     content_type = models.CharField(max_length=100)

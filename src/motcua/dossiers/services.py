@@ -339,7 +339,7 @@ def _store_files(
                 dossier=dossier,
                 kind=kind,
                 required_document_id=document_id or None,
-                name=names.get(document_id, saved.original_filename)[:300],
+                name=names.get(document_id, saved.original_filename),
                 original_filename=saved.original_filename,
                 file=saved.name,
                 content_type=saved.content_type,

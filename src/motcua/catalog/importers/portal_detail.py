@@ -6,7 +6,7 @@ values are the page's sections flattened to text. The tables lost their cell sep
 and ``thanh_phan_ho_so`` reads ``…Tên giấy tờMẫu đơn, tờ khaiSố lượng<name><template file>1 bản chính…``.
 
 This module rebuilds the cells from the shapes the portal gives its values, learnt from the 1,844 records
-of five ministries and the courts (``/work/shared/data/national-catalog/detail``):
+of five ministries and the courts (the shared data set's ``data/national-catalog/detail``):
 
 - a channel row starts with its channel label (``Trực tiếp``, ``Trực tuyến``, ``Dịch vụ bưu chính``) glued
   to a time cell (``5 Ngày làm việc``, ``30 Ngày``, ``4 Giờ``, ``3 Tháng``, a bare number, a sentence, or

@@ -50,7 +50,7 @@ class Agency(models.Model):
         default=False,
         help_text=_("Đánh dấu khi chưa có mã định danh chính thức (dữ liệu mẫu)."),
     )
-    name = models.CharField(_("tên"), max_length=255)
+    name = models.TextField(_("tên"))
     level = models.CharField(_("cấp"), max_length=20, choices=Level.choices)
     kind = models.CharField(_("loại"), max_length=30, choices=AgencyKind.choices, default=AgencyKind.OTHER)
     parent = models.ForeignKey(
@@ -73,7 +73,7 @@ class Agency(models.Model):
         help_text=_("Cơ quan tiếp nhận chức năng sau sáp nhập, hợp nhất hoặc giải thể."),
     )
     admin_unit_code = models.CharField(_("mã đơn vị hành chính"), max_length=10, blank=True)
-    address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
+    address = models.TextField(_("địa chỉ"), blank=True)
     notes = models.TextField(_("ghi chú"), blank=True)
 
     class Meta:

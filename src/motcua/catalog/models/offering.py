@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from motcua.accounts.models import Role
 from motcua.catalog.models.agency import Agency
 from motcua.catalog.models.procedure import Procedure
+from motcua.catalog.models.retirable import CURRENT, Retirable
 from motcua.rules.process import Duration
 from motcua.rules.workdays import Unit
 
@@ -76,8 +77,9 @@ class Offering(models.Model):
         return self.receiving_agency or self.agency
 
 
-class OfferingChannel(models.Model):
-    """A submission channel of an offering with its processing time; a channel is offered iff it has a row."""
+class OfferingChannel(Retirable):
+    """A submission channel of an offering with its processing time; a channel is offered iff it has a current
+    row. Its natural key is the channel."""
 
     offering = models.ForeignKey(Offering, on_delete=models.CASCADE, related_name="channels")
     channel = models.CharField(_("hình thức nộp"), max_length=10, choices=Channel.choices)
@@ -97,7 +99,9 @@ class OfferingChannel(models.Model):
     class Meta:
         verbose_name = _("hình thức nộp và thời hạn")
         verbose_name_plural = _("hình thức nộp và thời hạn")
-        constraints = [models.UniqueConstraint(fields=["offering", "channel"], name="offering_channel_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["offering", "channel"], condition=CURRENT, name="offering_channel_unique")
+        ]
         ordering = ["offering", "channel"]
 
     def __str__(self) -> str:
@@ -124,12 +128,16 @@ class FeeKind(models.TextChoices):
     CHARGE = "charge", _("Lệ phí")
 
 
-class Fee(models.Model):
-    """A fee or charge (phí, lệ phí) of an offering, in VND, with its conditions."""
+class Fee(Retirable):
+    """A fee or charge (phí, lệ phí) of an offering, in VND, with its conditions.
+
+    Its natural key is (kind, name, channel) and, for a repeated one, its occurrence; ``position`` keeps the
+    order of the file, which the ids no longer tell once rows are updated in place."""
 
     offering = models.ForeignKey(Offering, on_delete=models.CASCADE, related_name="fees")
+    position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
     kind = models.CharField(_("loại"), max_length=10, choices=FeeKind.choices)
-    name = models.CharField(_("tên"), max_length=500)
+    name = models.TextField(_("tên"))
     amount_vnd = models.DecimalField(
         _("mức thu (đồng)"),
         max_digits=15,
@@ -151,15 +159,16 @@ class Fee(models.Model):
     class Meta:
         verbose_name = _("phí, lệ phí")
         verbose_name_plural = _("phí, lệ phí")
-        ordering = ["offering", "id"]
+        ordering = ["offering", "position", "id"]
 
     def __str__(self) -> str:
         amount = f"{self.amount_vnd:,.0f} đ" if self.amount_vnd is not None else "?"
         return f"{self.name}: {amount}"
 
 
-class ProcessTemplate(models.Model):
-    """The internal process of an offering (quy trình nội bộ), for one channel or for all of them."""
+class ProcessTemplate(Retirable):
+    """The internal process of an offering (quy trình nội bộ), for one channel or for all of them; its natural
+    key is the channel."""
 
     offering = models.ForeignKey(
         Offering, on_delete=models.CASCADE, related_name="templates", verbose_name=_("thủ tục tại cơ quan")
@@ -171,23 +180,26 @@ class ProcessTemplate(models.Model):
         blank=True,
         help_text=_("Để trống: áp dụng cho mọi hình thức."),
     )
-    name = models.CharField(_("tên quy trình"), max_length=255, blank=True)
+    name = models.TextField(_("tên quy trình"), blank=True)
 
     class Meta:
         verbose_name = _("quy trình xử lý")
         verbose_name_plural = _("quy trình xử lý")
-        constraints = [models.UniqueConstraint(fields=["offering", "channel"], name="process_template_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["offering", "channel"], condition=CURRENT, name="process_template_unique")
+        ]
 
     def __str__(self) -> str:
         return self.name or f"{self.offering} ({self.get_channel_display() or _('mọi hình thức')})"
 
 
-class ProcessStep(models.Model):
-    """One step of a process template, with its executing agency and allotted time (RULES.md §3)."""
+class ProcessStep(Retirable):
+    """One step of a process template, with its executing agency and allotted time (RULES.md §3); its natural
+    key is its position in the template."""
 
     template = models.ForeignKey(ProcessTemplate, on_delete=models.CASCADE, related_name="steps")
     position = models.PositiveSmallIntegerField(_("thứ tự"))
-    name = models.CharField(_("tên bước"), max_length=255)
+    name = models.TextField(_("tên bước"))
     role = models.CharField(_("vai trò thực hiện"), max_length=20, choices=Role.choices)
     executing_agency = models.ForeignKey(
         Agency,
@@ -209,7 +221,11 @@ class ProcessStep(models.Model):
         verbose_name = _("bước xử lý")
         verbose_name_plural = _("bước xử lý")
         ordering = ["template", "position"]
-        constraints = [models.UniqueConstraint(fields=["template", "position"], name="process_step_position_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["template", "position"], condition=CURRENT, name="process_step_position_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.position}. {self.name}"

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models.agency import Level
+from motcua.catalog.models.retirable import Retirable
 from motcua.rules.codes import is_valid_procedure_code
 from motcua.rules.text import fold
+
+#: Characters of a long name shown where a row is listed; the name itself is kept whole.
+DISPLAY_CHARS = 160
 
 
 def validate_procedure_code(value: str) -> None:
@@ -25,7 +30,7 @@ class Field(models.Model):
     """Lĩnh vực: the domain a procedure belongs to (Hộ tịch, Đất đai, …)."""
 
     code = models.SlugField(_("mã"), max_length=80, unique=True)
-    name = models.CharField(_("tên"), max_length=255, unique=True)
+    name = models.TextField(_("tên"), unique=True)
 
     class Meta:
         verbose_name = _("lĩnh vực")
@@ -50,12 +55,12 @@ class ProcedureStatus(models.TextChoices):
 
 class Procedure(models.Model):
     code = models.CharField(_("mã thủ tục"), max_length=40, unique=True, validators=[validate_procedure_code])
-    name = models.CharField(_("tên thủ tục"), max_length=1000)
+    name = models.TextField(_("tên thủ tục"))
     field = models.ForeignKey(
         Field, on_delete=models.PROTECT, null=True, blank=True, related_name="procedures", verbose_name=_("lĩnh vực")
     )
-    issuing_body = models.CharField(_("cơ quan ban hành"), max_length=255, blank=True)
-    decision_number = models.CharField(_("quyết định công bố"), max_length=255, blank=True)
+    issuing_body = models.TextField(_("cơ quan ban hành"), blank=True)
+    decision_number = models.TextField(_("quyết định công bố"), blank=True)
     online_level = models.CharField(
         _("mức độ dịch vụ công trực tuyến"), max_length=10, choices=OnlineLevel.choices, blank=True
     )
@@ -76,7 +81,7 @@ class Procedure(models.Model):
         blank=True,
         help_text=_('Danh sách {"code": "KQ.G15.000031", "name": "…"}.'),
     )
-    procedure_type = models.CharField(_("loại thủ tục"), max_length=255, blank=True)
+    procedure_type = models.TextField(_("loại thủ tục"), blank=True)
     subjects = models.TextField(_("đối tượng thực hiện"), blank=True)
     competent_authority = models.TextField(_("cơ quan có thẩm quyền"), blank=True)
     resolving_agencies = models.TextField(_("cơ quan thực hiện"), blank=True, help_text=_("Theo danh mục công bố."))
@@ -94,7 +99,8 @@ class Procedure(models.Model):
         help_text=_('Danh sách {"field", "text", "reason"} do trình nhập danh mục báo.'),
     )
     notes = models.TextField(_("ghi chú"), blank=True)
-    source_url = models.URLField(_("nguồn"), max_length=500, blank=True)
+    # the longest address URLValidator accepts: an address is kept whole or refused, never cut
+    source_url = models.URLField(_("nguồn"), max_length=2048, blank=True)
     # Folded code + name + field, kept in step by save(): accent- and case-insensitive search on any database.
     search_text = models.TextField(editable=False, default="")
     updated_at = models.DateTimeField(auto_now=True)
@@ -106,7 +112,8 @@ class Procedure(models.Model):
         indexes = [models.Index(fields=["status", "field"])]
 
     def __str__(self) -> str:
-        return f"{self.code} — {self.name}"
+        # display only (admin lists, select boxes): the portal's names run to hundreds of characters
+        return f"{self.code} — {Truncator(self.name).chars(DISPLAY_CHARS)}"
 
     def save(self, *args: object, **kwargs: object) -> None:
         self.search_text = self.build_search_text()
@@ -152,11 +159,13 @@ class DocumentForm(models.TextChoices):
     PRESENT_ONLY = "present_only", _("Xuất trình")
 
 
-class RequiredDocument(models.Model):
+class RequiredDocument(Retirable):
     """A component of the dossier (thành phần hồ sơ).
 
     Attached to the procedure, not to each agency's offering: the composition of a dossier is set
-    by the national catalogue and the same at every agency that resolves the procedure.
+    by the national catalogue and the same at every agency that resolves the procedure. Its natural key is
+    (name, group) and, for a name repeated in one group, its occurrence; dossiers refer to it, so it is
+    retired rather than deleted (``retirable``).
     """
 
     procedure = models.ForeignKey(

@@ -1,7 +1,7 @@
 """Importing catalogue files from the admin: the CLI's pipeline behind an upload form, for the permitted only.
 
-Uploaded files are real detail records and lists of the shared data (located by ``motcua.testing``: a
-missing folder fails the run) and broken files built from them.
+Uploaded files are real detail records and lists of the sample committed with the tests (``motcua.testing``)
+and broken files built from them.
 """
 
 from __future__ import annotations

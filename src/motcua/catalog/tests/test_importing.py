@@ -1,7 +1,7 @@
 """The import pipeline end to end: real portal files in, the catalogue, its API and its search out.
 
-A directory of 33 real detail records of the five publishers (copied from the shared data, located by
-``motcua.testing``: a missing folder fails the run) is imported together with broken files, twice, merged
+A directory of 33 real detail records of the five publishers (copied from the sample committed with the
+tests, ``motcua.testing``) is imported together with broken files, twice, merged
 with local edits and with the portal's Excel lists, exported and imported back. The values the API test
 expects were read by hand from the records' JSON text, never from the parser's output.
 """
@@ -32,7 +32,7 @@ from motcua.catalog.models import Agency, Field, Offering, Procedure, RequiredDo
 from motcua.catalog.selectors import search_procedures
 from motcua.catalog.spreadsheet import CONTINUATION_MARK
 from motcua.rules.text import fold
-from motcua.testing import national_catalog_dir
+from motcua.testing import national_catalog_dir, sampled_for
 
 NATIONAL = national_catalog_dir()
 DETAIL = NATIONAL / "detail"
@@ -89,7 +89,7 @@ def detail_path(name: str) -> Path:
 
 
 def copy_records(names: list[str], target: Path) -> Path:
-    """Copy real detail records into ``target/<ministry>/<code>.json`` (the shared data's layout)."""
+    """Copy real detail records into ``target/<ministry>/<code>.json`` (the data set's layout)."""
     for name in names:
         destination = target / f"{name}.json"
         destination.parent.mkdir(parents=True, exist_ok=True)
@@ -427,17 +427,9 @@ def test_the_imported_catalogue_round_trips(tmp_path: Path) -> None:
     assert_round_trips(tmp_path)
 
 
-#: The portal's longest document lists (27,000–51,000 characters of ``thanh_phan_ho_so``): as JSON they do not
-#: fit in one Excel cell.
-LONGEST = [
-    "bo-tai-chinh/1.009568",
-    "bo-tai-chinh/1.012344",
-    "bo-tai-chinh/2.002011",
-    "bo-xay-dung/1.013225",
-    "bo-xay-dung/1.013229",
-    "bo-xay-dung/1.013236",
-    "bo-xay-dung/1.013238",
-]
+#: The portal's longest document list (51,526 characters of ``thanh_phan_ho_so``) and the smallest record whose
+#: list is longer than an Excel cell (34,270): as JSON they do not fit in one cell.
+LONGEST = [sampled_for("documents:longest-section"), sampled_for("documents:longer-than-a-cell")]
 
 
 @pytest.mark.django_db
