@@ -13,11 +13,12 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP)
 
-## Run the demo: SQLite database under var/, demo data, server on http://127.0.0.1:8000
+## Run the demo: SQLite database under var/, demo data, server on http://127.0.0.1:8000, a background worker
+## and the webhook stand-in on http://127.0.0.1:8010 (all three stop together on Ctrl-C)
 demo: $(STAMP)
 	$(BIN)/motcua migrate --no-input
 	$(BIN)/motcua load_demo
-	$(BIN)/motcua runserver 127.0.0.1:8000
+	$(BIN)/motcua demo --addr 127.0.0.1:8000 --standin-port 8010
 
 ## Run the whole suite: lint, import rules, tests (SQLite, or PostgreSQL when DATABASE_URL is set), bench smokes
 test: $(STAMP)

@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "motcua.accounts",
     "motcua.calendars",
     "motcua.catalog",
@@ -64,6 +66,9 @@ INSTALLED_APPS = [
     "motcua.documents",
     "motcua.metrics",
     "motcua.web",
+    "motcua.integrations",
+    # providers of the edges (one Django app each, registering itself in its registry when loaded)
+    "motcua.integrations.contrib.webhook",
 ]
 
 MIDDLEWARE = [
@@ -100,18 +105,23 @@ TEMPLATES = [
 # SQLite runs in WAL mode with IMMEDIATE transactions so that concurrent writers queue on the lock
 # instead of failing half-way; a busy timeout lets them wait for each other.
 SQLITE_PATH = VAR_DIR / "motcua.sqlite3"
+_SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
 if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        # a SQLite file named by URL (e.g. the test database handed to a worker subprocess) gets the same
+        # locking behaviour as the default one, or concurrent writers would fail instead of waiting
+        DATABASES["default"].update(CONN_MAX_AGE=0, OPTIONS=dict(_SQLITE_OPTIONS))
 else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": SQLITE_PATH,
-            "OPTIONS": {
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-            },
+            "OPTIONS": dict(_SQLITE_OPTIONS),
             "TEST": {"NAME": VAR_DIR / "test-motcua.sqlite3"},
         }
     }
@@ -181,6 +191,30 @@ MOTCUA_CALENDAR_CACHE_SECONDS = 60
 # Working seconds before the due moment by which an apology must be issued (RULES.md §3 recalls one
 # working day [R]; 0 = any time before the due moment).
 MOTCUA_APOLOGY_MARGIN_SECONDS = 0
+
+# --- Background work and the outbox (motcua.integrations; docs/decisions.md) ------------------------
+# Tasks are rows of the same database (django-tasks with its database backend), enqueued in the transaction
+# that causes them; `motcua worker` runs them.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Tries of one outbox message before it is dead (shown in the admin, re-drivable there).
+MOTCUA_OUTBOX_MAX_ATTEMPTS = int(os.environ.get("MOTCUA_OUTBOX_MAX_ATTEMPTS", 12))
+# Base of the exponential backoff: try n waits base × 2^(n-1) seconds, halved at random by up to a half (jitter),
+# never more than the cap.
+MOTCUA_OUTBOX_BACKOFF_SECONDS = float(os.environ.get("MOTCUA_OUTBOX_BACKOFF_SECONDS", 30))
+MOTCUA_OUTBOX_BACKOFF_MAX_SECONDS = float(os.environ.get("MOTCUA_OUTBOX_BACKOFF_MAX_SECONDS", 6 * 3600))
+# How long a worker holds a message it is delivering; a worker that dies is replaced once it expires. Every
+# network wait of a delivery is capped at a quarter of it, so a live worker never outlives its lease.
+MOTCUA_OUTBOX_LEASE_SECONDS = float(os.environ.get("MOTCUA_OUTBOX_LEASE_SECONDS", 120))
+# How often a running worker looks for due messages that lost their task (a worker killed mid-delivery).
+MOTCUA_OUTBOX_SWEEP_SECONDS = float(os.environ.get("MOTCUA_OUTBOX_SWEEP_SECONDS", 15))
+# How long an idle worker sleeps before looking for work again.
+MOTCUA_WORKER_POLL_SECONDS = float(os.environ.get("MOTCUA_WORKER_POLL_SECONDS", 1))
+
+# --- Edges: providers are configured from the environment only (secrets never in files) -------------
+# Webhook of dossier events (motcua.integrations.contrib.webhook): both must be set, or it is "not configured".
+MOTCUA_WEBHOOK_URL = os.environ.get("MOTCUA_WEBHOOK_URL", "")
+MOTCUA_WEBHOOK_SECRET = os.environ.get("MOTCUA_WEBHOOK_SECRET", "")
+MOTCUA_WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("MOTCUA_WEBHOOK_TIMEOUT_SECONDS", 10))
 
 LOGGING = {
     "version": 1,

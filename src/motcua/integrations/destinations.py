@@ -1,0 +1,49 @@
+"""Destinations of the outbox: the receivers of dossier events (one outbox row per destination and event).
+
+The outbox asks every configured destination, inside the action's transaction, whether it wants an action
+and what to send (``message_for``); later, outside any transaction, the worker hands it the stored row to
+deliver. The webhook (``contrib/webhook``) is the first destination; the national portal's synchronisation
+and the applicant notifications (issue 9) are the next ones, each using the client of its own edge.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+from django.utils.translation import gettext_lazy as _
+
+from motcua.integrations.registry import Plugin, Registry
+
+if TYPE_CHECKING:
+    from motcua.dossiers.models import Dossier, DossierAction
+    from motcua.integrations.models import OutboxMessage
+
+
+@dataclass(frozen=True)
+class OutgoingMessage:
+    """What a destination wants sent for one action: an event name and a JSON-serialisable body."""
+
+    event: str
+    payload: dict[str, Any]
+
+
+class Destination(Plugin, Protocol):
+    def message_for(self, dossier: Dossier, action: DossierAction, *, key: str) -> OutgoingMessage | None:
+        """The message for this action, or ``None`` when this destination does not care about it.
+
+        Called inside the action's transaction: it reads what it needs from the rows it is given and writes
+        nothing. ``key`` is the message's idempotency key, for a body that carries it.
+        """
+        ...
+
+    def deliver(self, message: OutboxMessage) -> str:
+        """Send one message, outside any transaction; return the receiver's answer in a few words.
+
+        Raises ``errors.TemporaryFailure`` (try again later) or ``errors.PermanentFailure`` (dead at once);
+        the receiver deduplicates on ``message.idempotency_key``, which is the same on every attempt.
+        """
+        ...
+
+
+destinations: Registry[Destination] = Registry("destination", _("Nơi nhận sự kiện hồ sơ"))

@@ -1,0 +1,93 @@
+"""``motcua demo``: the web server, a worker and the webhook stand-in, started together and stopped together.
+
+``make demo`` runs it after migrating and loading the demo data. In debug mode, when ``MOTCUA_WEBHOOK_URL``
+is unset, the webhook destination is pointed at a stand-in receiver started here (its secret is generated
+once into ``var/webhook_demo_secret``). With ``MOTCUA_DEBUG=0`` an unset URL stays unset: the destination is
+"not configured", never the stand-in.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from argparse import ArgumentParser
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+
+def _demo_secret() -> str:
+    path = settings.VAR_DIR / "webhook_demo_secret"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def standin_url_for_demo(*, debug: bool, configured_url: str, port: int) -> str | None:
+    """The stand-in's address when the demo must start one: only in debug mode, only when no URL is set."""
+    if debug and not configured_url:
+        return f"http://127.0.0.1:{port}/"
+    return None
+
+
+class Command(BaseCommand):
+    help = "Chạy bản trình diễn: máy chủ web, tiến trình nền và máy nhận webhook giả lập. Dừng bằng Ctrl-C."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("--addr", default="127.0.0.1:8000", help="Địa chỉ của máy chủ web.")
+        parser.add_argument("--standin-port", type=int, default=8010, help="Cổng của máy nhận webhook giả lập.")
+        parser.add_argument("--noreload", action="store_true", help="Máy chủ web không tự nạp lại khi mã thay đổi.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        env = dict(os.environ)
+        command = [sys.executable, "-m", "motcua.cli"]
+        programs: list[tuple[str, list[str]]] = []
+        port = options["standin_port"]
+        standin = standin_url_for_demo(debug=settings.DEBUG, configured_url=settings.MOTCUA_WEBHOOK_URL, port=port)
+        if standin is not None:
+            secret = settings.MOTCUA_WEBHOOK_SECRET or _demo_secret()
+            env.update(MOTCUA_WEBHOOK_URL=standin, MOTCUA_WEBHOOK_SECRET=secret)
+            programs.append(("webhook-standin", [*command, "webhook_standin", "--port", str(port)]))
+            self.stdout.write(f"Webhook: máy nhận giả lập tại {standin} ({standin}_standin/received)")
+        elif not settings.MOTCUA_WEBHOOK_URL:
+            self.stdout.write("Webhook: chưa cấu hình (MOTCUA_WEBHOOK_URL chưa đặt).")
+        else:
+            self.stdout.write(f"Webhook: {settings.MOTCUA_WEBHOOK_URL}")
+        programs.append(("worker", [*command, "worker"]))
+        server = [*command, "runserver", options["addr"]]
+        programs.append(("server", [*server, "--noreload"] if options["noreload"] else server))
+
+        stopping = False
+
+        def stop(signum: int, frame: Any) -> None:
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
+        # each child leads its own process group, so that a stop reaches runserver's reloader and its server alike
+        children = {name: subprocess.Popen(argv, env=env, start_new_session=True) for name, argv in programs}
+        ended = ""
+        while not stopping and not ended:
+            ended = next((name for name, child in children.items() if child.poll() is not None), "")
+            time.sleep(0.2)
+        if ended:
+            self.stderr.write(f"{ended} đã dừng (mã {children[ended].returncode}); dừng các tiến trình còn lại.")
+        for child in children.values():
+            if child.poll() is None:
+                os.killpg(child.pid, signal.SIGTERM)
+        deadline = time.monotonic() + 10
+        for child in children.values():
+            try:
+                child.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                os.killpg(child.pid, signal.SIGKILL)
+                child.wait()
+        if ended:
+            sys.exit(1)

@@ -1,0 +1,106 @@
+"""Writes of the outbox: add a message (in the caller's transaction), re-drive dead ones, wake forgotten ones.
+
+Delivery itself (claim, call, mark) is ``delivery``; the worker loop is ``worker``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+
+from motcua.integrations.delivery import wake
+from motcua.integrations.models import OutboxMessage, OutboxState
+from motcua.integrations.selectors import due_messages, lease_is_free
+
+if TYPE_CHECKING:
+    from motcua.dossiers.models import Dossier
+
+
+def enqueue(
+    *,
+    destination: str,
+    event: str,
+    idempotency_key: str,
+    ordering_key: str,
+    payload: Mapping[str, Any],
+    dossier: Dossier | None = None,
+) -> None:
+    """Add one message to the outbox, due now, with the task that will deliver it: both in the caller's
+    transaction (they commit or vanish with the action that caused them).
+
+    Writing a key that is already there is a no-op (``INSERT … ON CONFLICT DO NOTHING``); the extra task
+    it leaves behind finds nothing to do.
+    """
+    now = timezone.now()
+    with transaction.atomic(savepoint=False):
+        task_id = wake(idempotency_key)
+        row = OutboxMessage(
+            destination=destination,
+            event=event,
+            idempotency_key=idempotency_key,
+            ordering_key=ordering_key,
+            dossier=dossier,
+            payload=dict(payload),
+            created_at=now,
+            next_attempt_at=now,
+            wake_task_id=task_id,
+        )
+        OutboxMessage.objects.bulk_create([row], ignore_conflicts=True)
+
+
+@transaction.atomic
+def redrive(message_ids: Iterable[int]) -> int:
+    """Give dead messages a fresh set of tries, due now; returns how many were dead (others are left alone).
+
+    The message keeps its key, so a receiver that did process it earlier answers "duplicate"; a dossier's later
+    messages, held back by this one, follow it once it is delivered.
+    """
+    now = timezone.now()
+    rows = list(OutboxMessage.objects.select_for_update().filter(pk__in=list(message_ids), state=OutboxState.DEAD))
+    for row in rows:
+        row.state = OutboxState.PENDING
+        row.attempts = 0
+        row.next_attempt_at = now
+        row.lease_expires_at = None
+        row.redrive_count += 1
+        row.wake_task_id = wake(row.idempotency_key)
+    OutboxMessage.objects.bulk_update(
+        rows, ["state", "attempts", "next_attempt_at", "lease_expires_at", "redrive_count", "wake_task_id"]
+    )
+    return len(rows)
+
+
+def retry_now(*, destination: str | None = None) -> int:
+    """Make every pending message that waits for its next try due now (``worker --retry-now``)."""
+    now = timezone.now()
+    waiting = OutboxMessage.objects.filter(state=OutboxState.PENDING, next_attempt_at__gt=now)
+    if destination is not None:
+        waiting = waiting.filter(destination=destination)
+    count = waiting.update(next_attempt_at=now, wake_task_id=None)
+    wake_forgotten()
+    return count
+
+
+@transaction.atomic
+def wake_forgotten(*, limit: int = 500) -> int:
+    """Enqueue a task for each due message that has none waiting: its worker died (lease expired), its task
+    failed, or ``retry_now`` moved it forward. Extra tasks are harmless (the claim lets one through)."""
+    now = timezone.now()
+    waiting_task = DBTaskResult.objects.filter(id=OuterRef("wake_task_id"), status=TaskResultStatus.READY)
+    forgotten = list(
+        due_messages(now)
+        .filter(lease_is_free(now))
+        .filter(~Exists(waiting_task))
+        .select_for_update(skip_locked=True)
+        .order_by("next_attempt_at")
+        .values_list("pk", "idempotency_key")[:limit]
+    )
+    for pk, key in forgotten:
+        OutboxMessage.objects.filter(pk=pk).update(wake_task_id=wake(key))
+    return len(forgotten)

@@ -1,0 +1,37 @@
+"""Signers of result documents and e-copies (PKCS#12 key, remote signing service): interface only (issue 12).
+
+Signing runs in the worker, never in the request that approves. A remote signer whose official has not
+confirmed yet raises ``SignaturePending`` (a temporary failure: the task is tried again later).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from django.utils.translation import gettext_lazy as _
+
+from motcua.integrations.errors import TemporaryFailure
+from motcua.integrations.registry import Plugin, Registry
+
+
+@dataclass(frozen=True)
+class SignatureRequest:
+    agency: str  # the agency's electronic identifier, which chooses its certificate
+    signer_name: str
+    reason: str
+    location: str
+    verification_url: str  # printed as a QR code in the visible stamp
+
+
+class SignaturePending(TemporaryFailure):
+    """The remote signing service waits for the official's confirmation."""
+
+
+class Signer(Plugin, Protocol):
+    def sign_pdf(self, pdf: bytes, request: SignatureRequest) -> bytes:
+        """The PDF signed (PAdES, with a timestamp and validation data)."""
+        ...
+
+
+signers: Registry[Signer] = Registry("signing", _("Ký số"))
