@@ -2,7 +2,7 @@
 
 Run::
 
-    .venv/bin/python bench/catalog_bench.py [--data FULL_SET | --detail DIRECTORY] [--repeat 5]
+    .venv/bin/python bench/catalog_bench.py [--data FULL_SET | --detail DIRECTORY] [--repeat 5] [--smoke]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/catalog_bench.py
 
 The issue's goals are an import of the 1,844 detail records under 10 s on SQLite and a fast, accent-insensitive
@@ -27,6 +27,10 @@ So nothing is left behind and the script can be run again at once. In each child
    prefetched) and through the HTTP API (``GET /api/v1/procedures?q=…&limit=25``) with Django's test client.
 
 The children run with ``MOTCUA_DEBUG=0`` so that Django does not record every query, as in production.
+
+``--smoke`` (``make bench-smoke``): the same path over the sample of records committed with the tests, one run of
+each query; it stops with exit status 1 unless every file imported, the re-import changed nothing and the
+searches found procedures (never on a duration).
 """
 
 from __future__ import annotations
@@ -234,6 +238,8 @@ def child(args: argparse.Namespace) -> None:
     call_command("migrate", verbosity=0)
     print(f"migrate      {time.perf_counter() - started:.2f} s")
 
+    from smoke import check
+
     files = list(expand([args.detail]))
     for label in ("import", "re-import"):
         started = time.perf_counter()
@@ -245,6 +251,9 @@ def child(args: argparse.Namespace) -> None:
             f"{len(report.failed)} failed; procedures created {procedures.get('created', 0):,}, "
             f"updated {procedures.get('updated', 0):,}, unchanged {procedures.get('unchanged', 0):,}"
         )
+        check(f"{label}: every file imported", not report.failed)
+        if label == "re-import":
+            check("the re-import changed nothing", not procedures.get("created") and not procedures.get("updated"))
     unparsed = ", ".join(f"{name} {count}" for name, count in report.unparsed.most_common())
     print(f"unparsed     records with unparsed parts, by field: {unparsed or 'none'}")
     if connection.vendor == "sqlite":
@@ -284,6 +293,7 @@ def child(args: argparse.Namespace) -> None:
         direct += timed(args.repeat, functools.partial(first_page, *query))
         api += timed(args.repeat, functools.partial(api_page, *query))
         found.append(search_procedures(query=query[0], level=query[1], field=query[2]).count())
+    check("the searches found procedures", any(found))
     print(latency_line(f"  selectors.search_procedures (first {FIRST_PAGE})", direct))
     print(latency_line(f"  GET /api/v1/procedures (limit {FIRST_PAGE})", api))
     empty = sum(1 for count in found if count == 0)
@@ -298,12 +308,15 @@ def main() -> None:
     parser.add_argument("--detail", type=Path, default=None, help="directory of detail records (*.json)")
     parser.add_argument("--data", type=Path, default=None, help="the full data set (folder with detail/)")
     parser.add_argument("--repeat", type=int, default=5, help="timed runs of each query")
+    parser.add_argument("--smoke", action="store_true", help="the committed sample of records, one run per query")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.smoke and args.repeat == 5:
+        args.repeat = 1
     if args.detail is None:
-        from motcua.testing import full_national_catalog_dir
+        from motcua.testing import full_national_catalog_dir, national_catalog_dir
 
-        args.detail = full_national_catalog_dir(args.data) / "detail"
+        args.detail = (national_catalog_dir() if args.smoke else full_national_catalog_dir(args.data)) / "detail"
     if args.child:
         child(args)
     else:

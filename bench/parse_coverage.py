@@ -1,8 +1,8 @@
 """How much of the National Public Service Portal's detail records the parser understands, and how fast.
 
-Run: ``.venv/bin/python bench/parse_coverage.py [--data FULL_SET] [DIRECTORY]``. ``FULL_SET`` is the full national
-catalogue (default: ``$MOTCUA_SHARED_DIR/data/national-catalog``, else ``../shared/data/national-catalog`` beside
-the repository; the run stops with a clear message when it is missing), ``DIRECTORY`` a folder of detail records
+Run: ``.venv/bin/python bench/parse_coverage.py [--data FULL_SET] [DIRECTORY] [--smoke]``. ``FULL_SET`` is the full
+national catalogue (default: ``$MOTCUA_SHARED_DIR/data/national-catalog``, else ``../shared/data/national-catalog``
+beside the repository; the run stops with a clear message when it is missing), ``DIRECTORY`` a folder of detail records
 (default: its ``detail/``). Every ``*.json`` below the directory is parsed with
 :func:`motcua.catalog.importers.portal_detail.parse_text`. Prints:
 
@@ -15,7 +15,9 @@ the repository; the run stops with a clear message when it is missing), ``DIRECT
 - VND amounts below 1,000 đồng, which the portal often prints in thousands (``150 VNĐ`` for 150.000 đồng):
   the parser keeps them as written, so they are counted here for a person to check.
 
-It prints figures and asserts nothing.
+It prints figures and asserts no duration. ``--smoke`` (``make bench-smoke``) runs the same path over the sample
+of records committed with the tests (``motcua.testing.national_catalog_dir()``), so it needs nothing outside the
+repository, and stops with exit status 1 unless records were parsed and some were covered.
 """
 
 from __future__ import annotations
@@ -27,8 +29,10 @@ from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
+from smoke import check
+
 from motcua.catalog.importers.portal_detail import ParsedRecord, RecordError, is_covered, parse_text
-from motcua.testing import full_national_catalog_dir
+from motcua.testing import full_national_catalog_dir, national_catalog_dir
 
 CHANNEL_FIELD = "cach_thuc_thuc_hien"
 #: Channel problems that say the source itself has no unit or no duration (the portal's unit column is empty,
@@ -58,9 +62,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("directory", nargs="?", type=Path, default=None, help="folder of detail records")
     parser.add_argument("--data", type=Path, default=None, help="the full data set (folder with detail/)")
+    parser.add_argument("--smoke", action="store_true", help="the committed sample of records, not the full set")
     args = parser.parse_args()
     if args.directory is None:
-        args.directory = full_national_catalog_dir(args.data) / "detail"
+        args.directory = (national_catalog_dir() if args.smoke else full_national_catalog_dir(args.data)) / "detail"
     paths = sorted(args.directory.rglob("*.json"))
     if not paths:
         print(f"no *.json under {args.directory}", file=sys.stderr)
@@ -84,6 +89,8 @@ def main() -> None:
         print(f"  not usable: {path.relative_to(args.directory)}: {message}")
 
     covered = [record for _, record in records if is_covered(record)]
+    check("records were parsed", bool(records))
+    check("some records are covered", bool(covered))
     share = len(covered) / len(records) if records else 0.0
     print(f"coverage             {len(covered):,} / {len(records):,} = {share:.1%}")
     print("  (every channel row: time with amount and unit, and every fee with an amount)")

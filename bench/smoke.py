@@ -52,6 +52,8 @@ class Smoke:
 
 SMOKES: list[Smoke] = [
     Smoke(("bench/workdays_bench.py", "--smoke")),
+    Smoke(("bench/parse_coverage.py", "--smoke")),
+    Smoke(("bench/catalog_bench.py", "--smoke")),
     Smoke(("bench/intake_http.py", "--smoke", "--pg", "{pg}"), needs_postgres=True, database="motcua_bench_{pid}"),
     Smoke(("bench/queue_scale.py", "--smoke", "--pg", "{pg}"), needs_postgres=True, database="motcua_bench_{pid}"),
 ]
