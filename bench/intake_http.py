@@ -76,8 +76,6 @@ import psycopg
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
-from motcua.rules.counters import COUNTERS  # the columns of the daily counters, in their order
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 from smoke import check  # noqa: E402  (the bench directory is not a package)
@@ -574,7 +572,7 @@ class RawTemplate:
     dossier: dict[str, Any]
     action: dict[str, Any]
     step: dict[str, Any]
-    counter_key: tuple[date, int, int, str]
+    counter_rows: list[tuple[date, int, int, str, str]]  # the (day, agency, procedure, channel, metric) written
     agency_id: int
     agency_identifier: str
     day: date
@@ -591,18 +589,39 @@ def raw_template(database_url: str, target: IntakeTarget) -> RawTemplate:
             "SELECT day FROM dossiers_dossiercodesequence WHERE agency_id = %s ORDER BY day DESC LIMIT 1",
             [target.agency_id],
         ).fetchone()
-        counter = conn.execute(
-            "SELECT day, agency_id, procedure_id, channel FROM metrics_dailycounter ORDER BY id DESC LIMIT 1"
-        ).fetchone()
+        # an intake counts the dossier received on its day and open under its due day (rules.counters)
+        counters = conn.execute(
+            "SELECT day, agency_id, procedure_id, channel, metric FROM metrics_dailycount "
+            "WHERE agency_id = %s AND procedure_id = %s AND channel = %s AND ("
+            "(metric = 'received' AND day = (%s AT TIME ZONE 'Asia/Ho_Chi_Minh')::date) OR "
+            "(metric = 'open_by_due_day' AND day = (%s AT TIME ZONE 'Asia/Ho_Chi_Minh')::date))",
+            [
+                dossier["resolving_agency_id"],
+                dossier["procedure_id"],
+                dossier["channel"],
+                dossier["received_at"],
+                dossier["due_at"],
+            ],
+        ).fetchall()
+        if len(counters) != 2:
+            raise RuntimeError(f"expected the intake's two counter rows, found {len(counters)}")
     return RawTemplate(
         dossier=dossier,
         action=action,
         step=step,
-        counter_key=(counter["day"], counter["agency_id"], counter["procedure_id"], counter["channel"]),
+        counter_rows=[(c["day"], c["agency_id"], c["procedure_id"], c["channel"], c["metric"]) for c in counters],
         agency_id=target.agency_id,
         agency_identifier=target.agency_identifier,
         day=sequence["day"],
     )
+
+
+#: The counters' upsert as ``metrics.services.add_to_counters`` writes it (the first %s: the rows).
+COUNTER_UPSERT = (
+    "INSERT INTO metrics_dailycount (day, agency_id, procedure_id, channel, metric, value) VALUES %s "
+    "ON CONFLICT (day, agency_id, procedure_id, channel, metric) "
+    "DO UPDATE SET value = metrics_dailycount.value + excluded.value"
+)
 
 
 class RawIntake:
@@ -622,13 +641,8 @@ class RawIntake:
             "ON CONFLICT (agency_id, day) DO UPDATE SET last_value = dossiers_dossiercodesequence.last_value + 1 "
             "RETURNING last_value"
         )
-        zeros = ", ".join("0" for _ in COUNTERS[1:])
-        self.counter_sql = (
-            f"INSERT INTO metrics_dailycounter (day, agency_id, procedure_id, channel, received, "
-            f"{', '.join(COUNTERS[1:])}) VALUES (%s, %s, %s, %s, %s, {zeros}) "
-            "ON CONFLICT (day, agency_id, procedure_id, channel) "
-            "DO UPDATE SET received = metrics_dailycounter.received + excluded.received"
-        )
+        self.counter_sql = COUNTER_UPSERT % ", ".join("(%s, %s, %s, %s, %s, 1)" for _ in template.counter_rows)
+        self.counter_params = [value for row in template.counter_rows for value in row]
 
         self.single_statement = self._single_statement()
         # the folded applicant after the code, as the product writes it ("<code> nguyen van an 0190…")
@@ -659,7 +673,7 @@ class RawIntake:
             for c in self.dossier_columns
         )
         names = ", ".join(f'"{c}"' for c in self.dossier_columns)
-        zeros = ", ".join("0" for _ in COUNTERS[1:])
+        counter_values = ", ".join("(%s, %s, %s, %s, %s, 1)" for _ in self.template.counter_rows)
         return (
             "WITH seq AS ("
             " INSERT INTO dossiers_dossiercodesequence (agency_id, day, last_value) VALUES (%s, %s, 1)"
@@ -670,10 +684,7 @@ class RawIntake:
             f" SELECT d.id, {typed(self.action_columns, action_types)} FROM d"
             f"), s AS (INSERT INTO dossiers_dossierstep (dossier_id, {', '.join(self.step_columns)})"
             f" SELECT d.id, {typed(self.step_columns, step_types)} FROM d) "
-            f"INSERT INTO metrics_dailycounter (day, agency_id, procedure_id, channel, received, "
-            f"{', '.join(COUNTERS[1:])}) VALUES (%s, %s, %s, %s, %s, {zeros}) "
-            "ON CONFLICT (day, agency_id, procedure_id, channel) "
-            "DO UPDATE SET received = metrics_dailycounter.received + excluded.received"
+            + COUNTER_UPSERT.replace("%s", counter_values, 1)
         )
 
     def close(self) -> None:
@@ -697,8 +708,7 @@ class RawIntake:
                 *dossier_values,
                 *(_value(t.action[c], shift) for c in self.action_columns),
                 *(_value(t.step[c], shift) for c in self.step_columns),
-                *t.counter_key,
-                1,
+                *self.counter_params,
             ],
         )
 
@@ -716,7 +726,7 @@ class RawIntake:
                 self.insert_action, [dossier_id, *(_value(t.action[c], shift) for c in self.action_columns)]
             )
             self.conn.execute(self.insert_step, [dossier_id, *(_value(t.step[c], shift) for c in self.step_columns)])
-            self.conn.execute(self.counter_sql, [*t.counter_key, 1])
+            self.conn.execute(self.counter_sql, self.counter_params)
 
 
 def _insert_sql(table: str, columns: list[str]) -> str:

@@ -676,29 +676,35 @@ FROM dossiers_dossier GROUP BY 1, 2
 """
 
 INSERT_COUNTERS = """
-INSERT INTO metrics_dailycounter (day, agency_id, procedure_id, channel, received, received_online, refused,
-    supplement_requested, finished_early, finished_on_time, finished_late, returned, withdrawn, stopped,
-    apologised, paid_at_counter)
-SELECT day, agency_id, procedure_id, channel, sum(received), sum(received_online), sum(refused),
-       sum(supplement), sum(early), sum(on_time), sum(late), sum(returned), sum(withdrawn), sum(stopped), 0,
-       sum(paid)
+INSERT INTO metrics_dailycount (day, agency_id, procedure_id, channel, metric, value)
+SELECT day, agency_id, procedure_id, channel, metric, sum(n)
 FROM (
     SELECT (a.at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date AS day, d.resolving_agency_id AS agency_id, d.procedure_id,
-           d.channel,
-           (a.type IN ('receive', 'accept'))::int AS received,
-           (a.type = 'accept')::int AS received_online,
-           (a.type = 'refuse')::int AS refused,
-           (a.type = 'request_supplement')::int AS supplement,
-           (a.type = 'mark_result_ready' AND d.outcome = 'early')::int AS early,
-           (a.type = 'mark_result_ready' AND d.outcome = 'on_time')::int AS on_time,
-           (a.type = 'mark_result_ready' AND d.outcome = 'late')::int AS late,
-           (a.type = 'return_result')::int AS returned,
-           (a.type = 'withdraw')::int AS withdrawn,
-           (a.type = 'stop')::int AS stopped,
-           (a.type = 'record_payment')::int AS paid
+           d.channel, m.metric, 1 AS n
     FROM dossiers_dossieraction a JOIN dossiers_dossier d ON d.id = a.dossier_id
+    CROSS JOIN LATERAL (
+        SELECT metric FROM (VALUES
+            ('received', a.type IN ('receive', 'accept')),
+            ('received_online', a.type = 'accept'),
+            ('refused', a.type = 'refuse'),
+            ('supplement_requested', a.type = 'request_supplement'),
+            ('finished_early', a.type = 'mark_result_ready' AND d.outcome = 'early'),
+            ('finished_on_time', a.type = 'mark_result_ready' AND d.outcome = 'on_time'),
+            ('finished_late', a.type = 'mark_result_ready' AND d.outcome = 'late'),
+            ('returned', a.type = 'return_result'),
+            ('withdrawn', a.type = 'withdraw'),
+            ('stopped', a.type = 'stop'),
+            ('paid_at_counter', a.type = 'record_payment')
+        ) AS v (metric, applies) WHERE applies
+    ) AS m
+    UNION ALL
+    -- the dossiers in processing, under the day they fall due (what the actions' +1/-1 net to)
+    SELECT (d.due_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date, d.resolving_agency_id, d.procedure_id, d.channel,
+           'open_by_due_day', 1
+    FROM dossiers_dossier d
+    WHERE d.received_at IS NOT NULL AND d.finished_at IS NULL AND d.paused_since IS NULL AND d.due_at IS NOT NULL
 ) AS x
-GROUP BY 1, 2, 3, 4
+GROUP BY 1, 2, 3, 4, 5
 """
 
 
@@ -824,7 +830,7 @@ def check_generated() -> None:
     check(f"dossiers generated ({dossiers:,})", dossiers > 0)
     check(f"actions as many as the dossiers' action_count ({actions:,} / {counted:,})", 0 < actions == counted)
     check(f"control-sheet rows generated ({steps:,})", steps > 0)
-    for table in ("dossiers_dossiercodesequence", "metrics_dailycounter"):
+    for table in ("dossiers_dossiercodesequence", "metrics_dailycount"):
         check(f"{table} filled", bool(fetch(f"SELECT EXISTS (SELECT 1 FROM {table})")[0][0]))
 
 

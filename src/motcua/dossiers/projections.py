@@ -2,7 +2,7 @@
 
 The log is the truth (DESIGN.md principle 2). Folding it with the same reducer the services use — and
 the moments each action recorded (``rules.lifecycle.Facts``) — gives back each dossier's state whatever
-the calendar says today; feeding every action to ``rules.counters.increments`` gives back the counters.
+the calendar says today; feeding every action to ``rules.counters.deltas`` gives back the counters.
 ``motcua rebuild-dossiers`` and ``motcua rebuild-metrics`` compare, or repair.
 
 A changed working calendar (a day off declared in the admin) is not a difference: a dossier keeps the
@@ -13,23 +13,22 @@ actor — the only way a new calendar reaches a running dossier, and it is in th
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.dossiers.models import Dossier, DossierAction
 from motcua.dossiers.plans import plan_from
 from motcua.dossiers.services import perform_as_system
 from motcua.dossiers.state import STEPS_IN_ORDER, rewrite, state_of
-from motcua.metrics.models import DailyCounter
+from motcua.metrics.models import DailyCount
 from motcua.metrics.services import replace_all_counters
 from motcua.rules import lifecycle, payloads
-from motcua.rules.counters import COUNTERS, increments
+from motcua.rules.counters import deltas
 from motcua.rules.lifecycle import ACTIVE_STATUSES, Action, ActionType, Actor, DossierState, Facts, Status
 from motcua.rules.roles import Role
 
@@ -80,30 +79,30 @@ def mismatched_dossiers(*, fix: bool = False, batch: int = 500) -> list[str]:
 # --------------------------------------------------------------------------------------------------
 # counters
 
-CounterKey = tuple[date, int, int, str]
+CounterKey = tuple[date, int, int, str, str]  # day, agency, procedure, channel, metric
 
 
-def counters_from_log(batch: int = 500) -> dict[CounterKey, Counter[str]]:
-    """The live counters as the log says they should be."""
-    totals: dict[CounterKey, Counter[str]] = defaultdict(Counter)
+def counters_from_log(batch: int = 500) -> dict[CounterKey, int]:
+    """The live counters as the log says they should be (zero counters left out)."""
+    totals: Counter[CounterKey] = Counter()
     dossiers = Dossier.objects.order_by("pk")
     for dossier in dossiers.iterator(chunk_size=batch):
+        before = DossierState()
         for row, state in replay(dossier):
-            deltas = increments(ActionType(row.type), state, dossier.channel)
-            if deltas:
-                key = (timezone.localdate(row.at), dossier.resolving_agency_id, dossier.procedure_id, dossier.channel)
-                totals[key].update(deltas)
-    return totals
+            action = action_of(row)
+            for delta in deltas(action.type, before, state, dossier.channel, action.payload, action.actor.role, row.at):
+                key = (delta.day, dossier.resolving_agency_id, dossier.procedure_id, dossier.channel, delta.metric)
+                totals[key] += delta.value
+            before = state
+    return {key: value for key, value in totals.items() if value}
 
 
-def stored_counters() -> dict[CounterKey, Counter[str]]:
+def stored_counters() -> dict[CounterKey, int]:
     """The live counters as the projection holds them (zero counters left out)."""
-    stored: dict[CounterKey, Counter[str]] = {}
-    for row in DailyCounter.objects.all():
-        values = Counter({name: getattr(row, name) for name in COUNTERS if getattr(row, name)})
-        if values:
-            stored[(row.day, row.agency_id, row.procedure_id, row.channel)] = values
-    return stored
+    rows = DailyCount.objects.exclude(value=0).values_list(
+        "day", "agency_id", "procedure_id", "channel", "metric", "value"
+    )
+    return {(day, agency, procedure, channel, metric): value for day, agency, procedure, channel, metric, value in rows}
 
 
 def differing_counters() -> set[CounterKey]:
@@ -115,8 +114,8 @@ def differing_counters() -> set[CounterKey]:
 def rebuild_counters() -> int:
     """Replace the live counters by the ones recomputed from the log; returns the rows written."""
     rows = [
-        DailyCounter(day=day, agency_id=agency, procedure_id=procedure, channel=channel, **values)
-        for (day, agency, procedure, channel), values in counters_from_log().items()
+        DailyCount(day=day, agency_id=agency, procedure_id=procedure, channel=channel, metric=metric, value=value)
+        for (day, agency, procedure, channel, metric), value in counters_from_log().items()
     ]
     return replace_all_counters(rows)
 

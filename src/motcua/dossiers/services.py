@@ -43,9 +43,8 @@ from motcua.dossiers.plans import plan_from, store_terms, terms_of
 from motcua.dossiers.signals import action_logged
 from motcua.dossiers.state import STEPS_IN_ORDER, project, state_of, sync_steps
 from motcua.metrics.services import add_to_counters
-from motcua.rules import lifecycle, payloads
+from motcua.rules import counters, lifecycle, payloads
 from motcua.rules.codes import format_dossier_code
-from motcua.rules.counters import increments
 from motcua.rules.identity import is_citizen_id, is_tax_code, normalise_identifier
 from motcua.rules.lifecycle import SYSTEM_ACTOR, Action, ActionType, Actor, DossierState, Facts, Plan, Refused
 from motcua.rules.roles import Role
@@ -238,10 +237,8 @@ def _log(dossier: Dossier, plan: Plan, step: _Step, user: User | None, system: s
         facts=Facts.between(before, after).to_json(),
     )
     sync_steps(dossier, before, after, plan)
-    deltas = increments(step.kind, after, dossier.channel)
-    if deltas:
-        day = timezone.localdate(step.at)
-        add_to_counters(day, dossier.resolving_agency_id, dossier.procedure_id, dossier.channel, deltas)
+    changes = counters.deltas(step.kind, before, after, dossier.channel, step.payload, step.actor.role, step.at)
+    add_to_counters(dossier.resolving_agency_id, dossier.procedure_id, dossier.channel, changes)
     action_logged.send(sender=DossierAction, dossier=dossier, action=action)
     return action
 

@@ -1,31 +1,69 @@
-"""What each action adds to the live counters (DESIGN.md principle 5).
+"""What each action adds to the live counters (DESIGN.md principle 5), in the terms the service index needs.
 
-Counters are kept per day × resolving agency × procedure × channel. The same function feeds the
-incremental projection (in the transaction of each action) and the rebuild from the log, so the two
-cannot disagree by construction — a test checks it anyway.
+Counters are kept per day × resolving agency × procedure × channel × **metric** (a narrow table: a new metric
+is a new name here, not a migration). The same function, :func:`deltas`, feeds the incremental projection
+(in the transaction of each action) and the rebuild from the log, so the two cannot disagree by construction
+— a test checks it anyway.
 
-On-time judgement is the lifecycle's (``rules.lifecycle.judge`` with the late-by-rule cases), counted
-on the day the result is ready (``NgayKetThucXuLy``).
+Most metrics count an event on the local day it happened. One is a *time-based* fact that no single event
+marks — a dossier becoming overdue — and is kept by the day it falls due instead:
+
+- ``open_by_due_day``: dossiers in processing (received, not finished, not waiting for a supplement) whose
+  legal due moment falls on that day. A dossier enters it when it is received or resumed, moves when its
+  due moment moves (a supplement, a reschedule), and leaves it when it ends or waits for the applicant. So
+  the dossiers *unfinished past due* on day T are the sum of ``open_by_due_day`` over the days before T — read
+  from the counters, never by scanning dossiers (Decision 766/QĐ-TTg indicator 2.1: unfinished past due
+  counts as late; RULES.md §7).
+
+On-time judgement is the lifecycle's (``rules.lifecycle.judge`` with the late-by-rule cases), counted on the
+day the result is ready (``NgayKetThucXuLy``). A payment confirmed by the system actor (a gateway) is paid
+online; one recorded by an officer, at the counter (766 indicator 3.6).
 """
 
 from __future__ import annotations
 
-from motcua.rules.lifecycle import ActionType, DossierState, Outcome
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
 
-COUNTERS = (
-    "received",
-    "received_online",
-    "refused",
-    "supplement_requested",
-    "finished_early",
-    "finished_on_time",
-    "finished_late",
-    "returned",
-    "withdrawn",
-    "stopped",
-    "apologised",
-    "paid_at_counter",
-)
+from motcua.rules import payloads
+from motcua.rules.actions import ActionType
+from motcua.rules.lifecycle import DossierState, Outcome
+from motcua.rules.roles import Role
+from motcua.rules.workdays import VIETNAM_TZ
+
+
+@dataclass(frozen=True)
+class Metric:
+    name: str
+    description: str
+    by_due_day: bool = False  # keyed by the day a dossier falls due, not by the day of an event
+
+
+#: Every metric, with what it counts (the service index's formulas are written in these names).
+METRICS: Mapping[str, Metric] = {
+    m.name: m
+    for m in (
+        Metric("received", "dossiers received (accepted at the desk or online)"),
+        Metric("received_online", "dossiers received that were filed online"),
+        Metric("digitised", "dossiers received with e-copies of their components (uploaded or scanned)"),
+        Metric("reused", "dossiers received with at least one document taken from the personal data store"),
+        Metric("refused", "dossiers refused"),
+        Metric("supplement_requested", "requests to supplement (form 02), before or after acceptance"),
+        Metric("supplement_repeated", "dossiers given a second request to supplement while in processing (late)"),
+        Metric("finished_early", "results ready before the due day"),
+        Metric("finished_on_time", "results ready on the due day, before the due moment"),
+        Metric("finished_late", "results ready after the due moment, or late by rule"),
+        Metric("returned", "results returned"),
+        Metric("withdrawn", "dossiers withdrawn at the applicant's request"),
+        Metric("stopped", "dossiers stopped by the agency"),
+        Metric("apologised", "apologies with a new appointment"),
+        Metric("paid_at_counter", "payments recorded by an officer"),
+        Metric("paid_online", "payments confirmed by a payment gateway (the system actor)"),
+        Metric("rescheduled", "deadlines recomputed after a change of the working calendar"),
+        Metric("open_by_due_day", "dossiers in processing by the day they fall due", by_due_day=True),
+    )
+}
 
 _SIMPLE = {
     ActionType.REFUSE: "refused",
@@ -34,16 +72,63 @@ _SIMPLE = {
     ActionType.WITHDRAW: "withdrawn",
     ActionType.STOP: "stopped",
     ActionType.APOLOGISE: "apologised",
-    ActionType.RECORD_PAYMENT: "paid_at_counter",
+    ActionType.RESCHEDULE: "rescheduled",
 }
 _FINISHED = {Outcome.EARLY: "finished_early", Outcome.ON_TIME: "finished_on_time", Outcome.LATE: "finished_late"}
 
 
-def increments(action: ActionType, after: DossierState, channel: str) -> dict[str, int]:
-    """The counters ``action`` increments, given the state it led to and the dossier's channel."""
-    if action in {ActionType.RECEIVE, ActionType.ACCEPT}:
-        return {"received": 1, "received_online": 1} if channel == "online" else {"received": 1}
-    if action is ActionType.MARK_RESULT_READY and after.outcome is not None:
-        return {_FINISHED[after.outcome]: 1}
-    counter = _SIMPLE.get(action)
-    return {counter: 1} if counter else {}
+@dataclass(frozen=True)
+class Delta:
+    day: date
+    metric: str
+    value: int
+
+
+def _open_due(state: DossierState) -> datetime | None:
+    """The due moment under which ``state`` counts in ``open_by_due_day``, or None when it does not."""
+    if state.received_at is None or state.finished_at is not None or state.paused_since is not None:
+        return None
+    return state.due_at
+
+
+def deltas(
+    kind: ActionType,
+    before: DossierState,
+    after: DossierState,
+    channel: str,
+    payload: payloads.Payload,
+    actor_role: Role,
+    at: datetime,
+    tz: tzinfo = VIETNAM_TZ,
+) -> list[Delta]:
+    """The counters ``kind`` changes, given the states around it, the dossier's channel and what it carried."""
+    day = at.astimezone(tz).date()
+    found: list[Delta] = []
+
+    def count(metric: str, value: int = 1, on: date = day) -> None:
+        found.append(Delta(on, metric, value))
+
+    if kind in {ActionType.RECEIVE, ActionType.ACCEPT} and after.received_at is not None:
+        count("received")
+        if channel == "online":
+            count("received_online")
+        opening = payload if isinstance(payload, payloads.OpeningPayload) else None
+        if opening is not None and opening.documents:
+            count("digitised")
+        if opening is not None and opening.reused_documents:
+            count("reused")
+    if kind is ActionType.MARK_RESULT_READY and after.outcome is not None:
+        count(_FINISHED[after.outcome])
+    if kind is ActionType.RECORD_PAYMENT:
+        count("paid_online" if actor_role is Role.SYSTEM else "paid_at_counter")
+    if kind is ActionType.REQUEST_SUPPLEMENT and after.supplement_requests == 2 > before.supplement_requests:
+        count("supplement_repeated")
+    if kind in _SIMPLE:
+        count(_SIMPLE[kind])
+    old, new = _open_due(before), _open_due(after)
+    if old != new:
+        if old is not None:
+            count("open_by_due_day", -1, old.astimezone(tz).date())
+        if new is not None:
+            count("open_by_due_day", 1, new.astimezone(tz).date())
+    return found

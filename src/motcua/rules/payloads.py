@@ -76,6 +76,8 @@ class OpeningPayload(Payload):
 
     checklist: list[ChecklistEntry] = Field(default_factory=list, max_length=200)
     documents: list[Id] = Field(default_factory=list, max_length=200)
+    #: documents taken from the applicant's personal data store instead of being submitted again (RULES.md §6)
+    reused_documents: list[Id] = Field(default_factory=list, max_length=200)
     online: bool = False
 
 

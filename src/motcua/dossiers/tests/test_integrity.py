@@ -32,7 +32,7 @@ from motcua.dossiers.services import (
 )
 from motcua.dossiers.state import state_of
 from motcua.dossiers.tests.fixtures import COMMUNE, counter_intake, offering_of
-from motcua.metrics.models import DailyCounter
+from motcua.metrics.models import DailyCount
 from motcua.rules.lifecycle import ActionType
 from motcua.rules.workdays import VIETNAM_TZ
 
@@ -83,7 +83,7 @@ def test_rebuild_repairs_the_row_and_the_control_sheet_and_says_so(commune: Agen
     perform(dossier, ActionType.FORWARD, user=staff["counter"], at=at(2025, 9, 5, 16, 0))
     DossierStep.objects.filter(dossier=dossier, seq=1).update(outcome="late")  # the sheet tampered with
     Dossier.objects.filter(pk=dossier.pk).update(supplement_requests=3)  # and the row
-    DailyCounter.objects.update(received=7)  # and the counters
+    DailyCount.objects.filter(metric="received").update(value=7)  # and the counters
     with pytest.raises(SystemExit) as check:
         call_command("rebuild_dossiers")
     assert check.value.code == 1
@@ -93,14 +93,14 @@ def test_rebuild_repairs_the_row_and_the_control_sheet_and_says_so(commune: Agen
     dossier.refresh_from_db()
     assert DossierStep.objects.get(dossier=dossier, seq=1).outcome == "on_time"
     assert dossier.supplement_requests == 0
-    assert sum(c["received"] for c in stored_counters().values()) == 1
+    assert sum(value for key, value in stored_counters().items() if key[4] == "received") == 1
     call_command("rebuild_dossiers")  # converged: exits normally
     call_command("rebuild_metrics", "--check")
 
 
 def test_rebuild_metrics_check_exits_non_zero_on_differences(commune: Agency, staff: dict[str, User]) -> None:
     received(commune, staff, at(2025, 9, 5, 15, 0))
-    DailyCounter.objects.update(received=0)
+    DailyCount.objects.filter(metric="received").update(value=0)
     with pytest.raises(SystemExit) as check:
         call_command("rebuild_metrics", "--check")
     assert check.value.code == 1

@@ -15,7 +15,7 @@ from motcua.dossiers.models import Dossier
 from motcua.dossiers.projections import counters_from_log, rebuild_counters, rebuild_state, stored_counters
 from motcua.dossiers.services import DossierError, open_dossier, perform, state_of
 from motcua.dossiers.tests.fixtures import counter_intake, offering_of, officer
-from motcua.metrics.models import DailyCounter
+from motcua.metrics.models import DailyCount
 from motcua.rules.lifecycle import ActionType, allowed_actions
 from motcua.rules.workdays import VIETNAM_TZ
 
@@ -101,6 +101,16 @@ def test_rebuild_equals_stored(commune: Agency, people: dict[str, User], steps: 
         assert rebuild_state(dossier) == state_of(dossier)
         event(f"reached {dossier.status}")
     assert counters_from_log() == stored_counters()
+    # the time-based counter against an independent statement: the dossiers open on their rows and due
+    # before a day are exactly the sum of ``open_by_due_day`` over the days before it
+    for days in (0, 1, 3, 10):
+        day = (moment + timedelta(days=days)).astimezone(VIETNAM_TZ).date()
+        scanned = Dossier.objects.filter(
+            received_at__isnull=False, finished_at__isnull=True, paused_since__isnull=True, due_at__isnull=False
+        )
+        overdue = sum(1 for d in scanned if d.due_at.astimezone(VIETNAM_TZ).date() < day)
+        counted = sum(v for k, v in stored_counters().items() if k[4] == "open_by_due_day" and k[0] < day)
+        assert counted == overdue
 
 
 @pytest.mark.django_db
@@ -109,8 +119,8 @@ def test_rebuild_metrics_restores_the_counters(commune: Agency, staff: dict[str,
     for day in range(6, 9):
         open_dossier(counter_intake(offering), user=staff["counter"], at=datetime(2025, 10, day, 9, tzinfo=VIETNAM_TZ))
     expected = stored_counters()
-    assert sum(c["received"] for c in expected.values()) == 3
-    DailyCounter.objects.update(received=0)
+    assert sum(value for key, value in expected.items() if key[4] == "received") == 3
+    DailyCount.objects.filter(metric="received").update(value=0)
     assert stored_counters() != expected
     rebuild_counters()
     assert stored_counters() == expected

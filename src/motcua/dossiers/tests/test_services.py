@@ -12,7 +12,7 @@ from motcua.dossiers.models import Dossier, DossierAction, DossierStep
 from motcua.dossiers.projections import rebuild_state
 from motcua.dossiers.services import ActionRefused, InvalidInput, NotPermitted, open_dossier, perform, state_of
 from motcua.dossiers.tests.fixtures import counter_intake, offering_of
-from motcua.metrics.models import DailyCounter
+from motcua.metrics.models import DailyCount
 from motcua.rules.lifecycle import ActionType
 from motcua.rules.workdays import VIETNAM_TZ
 
@@ -54,8 +54,10 @@ def test_counter_intake_to_returned_result(commune: Agency, staff: dict[str, Use
         "on_time",
     ]
     assert rebuild_state(dossier) == state_of(dossier)
-    counters = DailyCounter.objects.get(agency=commune, day=at(2025, 9, 8).date())
-    assert (counters.finished_early, counters.returned) == (1, 1)
+    counters = dict(DailyCount.objects.filter(agency=commune, day=at(2025, 9, 8).date()).values_list("metric", "value"))
+    assert counters == {"finished_early": 1, "returned": 1}
+    # due Tuesday 09/09: in the open dossiers of that day while it was processed, out of them once finished
+    assert DailyCount.objects.get(metric="open_by_due_day", day=at(2025, 9, 9).date()).value == 0
 
 
 def test_refused_action_is_409_and_changes_nothing(commune: Agency, staff: dict[str, User]) -> None:

@@ -1,0 +1,151 @@
+"""The counters each action changes, against hand-worked expectations (not against the code's own output)."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from motcua.rules import payloads
+from motcua.rules.counters import METRICS, Delta, deltas
+from motcua.rules.lifecycle import Action, ActionType, Actor, DossierState, Plan, StepPlan, apply
+from motcua.rules.roles import Role
+from motcua.rules.workdays import VIETNAM_TZ, Unit, WorkCalendar
+
+CAL = WorkCalendar()
+DESK, RESOLVER = 1, 2
+PLAN = Plan(
+    CAL,
+    (
+        StepPlan(1, "tiếp nhận", Role.COUNTER, DESK, Decimal(4), Unit.WORKING_HOURS),
+        StepPlan(2, "xử lý", Role.SPECIALIST, RESOLVER, Decimal(8), Unit.WORKING_HOURS),
+        StepPlan(3, "phê duyệt", Role.LEADER, RESOLVER, Decimal(4), Unit.WORKING_HOURS),
+    ),
+    Decimal(2),
+    Unit.WORKING_DAYS,
+    DESK,
+    RESOLVER,
+)
+
+
+def vn(*args: int) -> datetime:
+    return datetime(*args, tzinfo=VIETNAM_TZ)
+
+
+class Walk:
+    """Applies actions one by one and keeps the deltas each one gave."""
+
+    def __init__(self, channel: str = "counter") -> None:
+        self.state = DossierState()
+        self.channel = channel
+        self.seen: list[list[Delta]] = []
+
+    def do(self, kind: ActionType, role: Role, agency: int | None, at: datetime, **data: object) -> list[Delta]:
+        payload = payloads.parse(kind, data)
+        after = apply(self.state, PLAN, Action(kind, at, Actor(role, agency), payload))
+        found = deltas(kind, self.state, after, self.channel, payload, role, at)
+        self.state = after
+        self.seen.append(found)
+        return found
+
+
+def test_every_metric_is_described_once() -> None:
+    assert all(metric.name == name and metric.description for name, metric in METRICS.items())
+
+
+def test_a_dossier_with_a_supplement_pause_moves_between_due_days() -> None:
+    # Monday 08/09/2025 08:00, 2 working days: due Wednesday 10/09 08:00
+    walk = Walk()
+    assert set(walk.do(ActionType.RECEIVE, Role.COUNTER, DESK, vn(2025, 9, 8, 8, 0), documents=[7])) == {
+        Delta(date(2025, 9, 8), "received", 1),
+        Delta(date(2025, 9, 8), "digitised", 1),  # received with an e-copy
+        Delta(date(2025, 9, 10), "open_by_due_day", 1),
+    }
+    # asked to supplement on Tuesday: the clock stops, the dossier is no longer open under a due day
+    assert set(walk.do(ActionType.REQUEST_SUPPLEMENT, Role.COUNTER, DESK, vn(2025, 9, 9, 8, 0), missing=["x"])) == {
+        Delta(date(2025, 9, 9), "supplement_requested", 1),
+        Delta(date(2025, 9, 10), "open_by_due_day", -1),
+    }
+    # the supplement arrives a week later (Tuesday 16/09 08:00): 8 working hours remained → Wednesday 17/09 08:00
+    assert walk.do(ActionType.SUPPLEMENT, Role.COUNTER, DESK, vn(2025, 9, 16, 8, 0)) == [
+        Delta(date(2025, 9, 17), "open_by_due_day", 1)
+    ]
+    walk.do(ActionType.FORWARD, Role.COUNTER, DESK, vn(2025, 9, 16, 9, 0))
+    walk.do(ActionType.FORWARD, Role.SPECIALIST, RESOLVER, vn(2025, 9, 16, 10, 0))
+    walk.do(ActionType.APPROVE, Role.LEADER, RESOLVER, vn(2025, 9, 16, 11, 0))
+    walk.do(ActionType.RECORD_RESULT, Role.LEADER, RESOLVER, vn(2025, 9, 16, 11, 0), documents=[9])
+    # ready on Tuesday, a day before the due day: early; it leaves the open dossiers of Wednesday
+    assert set(walk.do(ActionType.MARK_RESULT_READY, Role.LEADER, RESOLVER, vn(2025, 9, 16, 14, 0))) == {
+        Delta(date(2025, 9, 16), "finished_early", 1),
+        Delta(date(2025, 9, 17), "open_by_due_day", -1),
+    }
+    # over the whole life the open count nets to zero on every day
+    net: dict[date, int] = {}
+    for found in walk.seen:
+        for delta in found:
+            if delta.metric == "open_by_due_day":
+                net[delta.day] = net.get(delta.day, 0) + delta.value
+    assert set(net.values()) == {0}
+
+
+def test_a_second_request_in_processing_is_counted_once_as_repeated() -> None:
+    walk = Walk()
+    walk.do(ActionType.RECEIVE, Role.COUNTER, DESK, vn(2025, 9, 8, 8, 0))
+    metrics = []
+    for day in (8, 9, 10):
+        metrics += [
+            d.metric
+            for d in walk.do(ActionType.REQUEST_SUPPLEMENT, Role.COUNTER, DESK, vn(2025, 9, day, 9), missing=["x"])
+        ]
+        walk.do(ActionType.SUPPLEMENT, Role.COUNTER, DESK, vn(2025, 9, day, 10))
+    assert metrics.count("supplement_requested") == 3
+    assert metrics.count("supplement_repeated") == 1
+
+
+def test_a_request_before_acceptance_is_not_processing() -> None:
+    walk = Walk()
+    assert walk.do(ActionType.SUBMIT, Role.COUNTER, DESK, vn(2025, 9, 8, 8, 0)) == []
+    assert [
+        d.metric
+        for d in walk.do(ActionType.REQUEST_SUPPLEMENT, Role.COUNTER, DESK, vn(2025, 9, 8, 8, 5), missing=["x"])
+    ] == ["supplement_requested"]
+    assert walk.do(ActionType.SUPPLEMENT, Role.COUNTER, DESK, vn(2025, 9, 9, 8, 0)) == []
+    assert {d.metric for d in walk.do(ActionType.ACCEPT, Role.COUNTER, DESK, vn(2025, 9, 9, 9, 0))} == {
+        "received",
+        "open_by_due_day",
+    }
+
+
+def test_payments_by_who_confirmed_them() -> None:
+    walk = Walk("online")
+    found = walk.do(ActionType.RECEIVE, Role.COUNTER, DESK, vn(2025, 9, 8, 8, 0), reused_documents=[3])
+    assert {d.metric for d in found} == {"received", "received_online", "reused", "open_by_due_day"}
+    at_desk = walk.do(ActionType.RECORD_PAYMENT, Role.COUNTER, DESK, vn(2025, 9, 8, 9, 0), amount_vnd=1000)
+    online = walk.do(ActionType.RECORD_PAYMENT, Role.SYSTEM, None, vn(2025, 9, 8, 10, 0), amount_vnd=1000)
+    assert [d.metric for d in at_desk] == ["paid_at_counter"]
+    assert [d.metric for d in online] == ["paid_online"]
+
+
+def test_ending_a_dossier_removes_it_from_the_open_ones_of_its_due_day() -> None:
+    for kind, role, agency, data in (
+        (ActionType.WITHDRAW, Role.COUNTER, DESK, {"reason": "x"}),
+        (ActionType.STOP, Role.LEADER, RESOLVER, {"reason": "x"}),
+        (ActionType.REFUSE, Role.COUNTER, DESK, {"reasons": ["x"]}),
+    ):
+        walk = Walk()
+        walk.do(ActionType.RECEIVE, Role.COUNTER, DESK, vn(2025, 9, 8, 8, 0))
+        found = walk.do(kind, role, agency, vn(2025, 9, 8, 9, 0), **data)
+        assert Delta(date(2025, 9, 10), "open_by_due_day", -1) in found, kind
+        # nothing is counted twice
+        assert len(found) == len(set(found)) == 2, kind
+
+
+def test_a_reschedule_moves_the_open_dossier_to_its_new_due_day() -> None:
+    walk = Walk()
+    walk.do(ActionType.RECEIVE, Role.COUNTER, DESK, vn(2025, 9, 8, 8, 0))
+    new = vn(2025, 9, 11, 8, 0)
+    found = walk.do(
+        ActionType.RESCHEDULE, Role.SYSTEM, None, vn(2025, 9, 8, 9, 0), reason="x", due_at=new, appointment_at=new
+    )
+    assert set(found) == {
+        Delta(date(2025, 9, 8), "rescheduled", 1),
+        Delta(date(2025, 9, 10), "open_by_due_day", -1),
+        Delta(date(2025, 9, 11), "open_by_due_day", 1),
+    }
