@@ -28,11 +28,13 @@ from django.http import HttpRequest, HttpResponse
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from motcua.catalog.availability import intake_problems, with_what_intake_reads
 from motcua.catalog.importing import IMPORTABLE, FileReport, ImportReport, import_data
 from motcua.catalog.models import (
     Agency,
@@ -390,14 +392,41 @@ class FeeInline(RetiringInline, admin.TabularInline):
     extra = 0
 
 
+class ReceivableFilter(admin.SimpleListFilter):
+    """Whether an offering can receive a dossier today (``catalog.availability``, the rule intake applies)."""
+
+    title = _("tiếp nhận hồ sơ hôm nay")
+    parameter_name = "receivable"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [("yes", _("Tiếp nhận được")), ("no", _("Không tiếp nhận được"))]
+
+    def queryset(self, request: HttpRequest, queryset: models.QuerySet[Offering]) -> models.QuerySet[Offering]:
+        if self.value() not in {"yes", "no"}:
+            return queryset
+        today = timezone.localdate()
+        blocked = [o.pk for o in with_what_intake_reads(queryset) if intake_problems(o, today)]
+        return queryset.filter(pk__in=blocked) if self.value() == "no" else queryset.exclude(pk__in=blocked)
+
+
 @admin.register(Offering)
 class OfferingAdmin(admin.ModelAdmin):
-    list_display = ("procedure", "agency", "receiving_agency", "active")
-    list_filter = ("active", "agency__level")
+    list_display = ("procedure", "agency", "receiving_agency", "active", "why_not_receivable")
+    list_filter = (ReceivableFilter, "active", "agency__level")
     search_fields = ("procedure__code", "procedure__name", "agency__name")
     autocomplete_fields = ["procedure", "agency", "receiving_agency"]
     inlines = [OfferingChannelInline, FeeInline]
-    readonly_fields = ("template_links",)
+    readonly_fields = ("template_links", "why_not_receivable")
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet[Offering]:
+        return with_what_intake_reads(super().get_queryset(request))
+
+    @admin.display(description=_("Vì sao chưa tiếp nhận được hồ sơ"))
+    def why_not_receivable(self, obj: Offering) -> str:
+        if obj.pk is None:
+            return ""
+        problems = intake_problems(obj, timezone.localdate())
+        return " ".join(p.message for p in problems) or str(_("Tiếp nhận được"))
 
     @admin.display(description=_("Quy trình xử lý"))
     def template_links(self, obj: Offering) -> str:

@@ -287,3 +287,51 @@ def test_a_result_file_is_kept_with_the_action_that_records_it(commune: Agency, 
     perform(dossier, ActionType.RECORD_RESULT, user=staff["counter"], files=[result], at=at(2025, 9, 8, 14, 0))
     action = dossier.actions.get(type="record_result")
     assert action.payload["documents"] == [dossier.documents.get(kind="result").pk]
+
+
+def test_the_admin_lists_offerings_that_cannot_be_received_and_why(commune: Agency) -> None:
+    from django.test import Client
+
+    admin = User.objects.create_superuser("root", password="x")
+    client = Client()
+    client.force_login(admin)
+    page = client.get("/admin/catalog/offering/", {"receivable": "no", "agency__id__exact": commune.pk})
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "Thủ tục đăng ký kết hôn" in text
+    assert "chưa có thời hạn giải quyết xác định" in text
+    assert "Thủ tục đăng ký khai sinh" not in text
+    receivable = client.get("/admin/catalog/offering/", {"receivable": "yes", "agency__id__exact": commune.pk})
+    assert "Thủ tục đăng ký khai sinh" in receivable.content.decode()
+
+
+# --------------------------------------------------------------------------------------------------
+# the catalogue changes, the dossier's history does not
+
+
+def test_a_catalogue_reimport_does_not_rewrite_what_a_dossier_received(
+    commune: Agency, staff: dict[str, User], demo_catalog: dict
+) -> None:
+    from motcua.catalog.interchange import load_catalog
+    from motcua.catalog.models import RequiredDocument
+
+    offering = offering_of("1.001193", commune)
+    intake = counter_intake(offering)
+    first = offering.procedure.documents.get(pk=intake.checklist[0].document_id)
+    scan = SimpleUploadedFile("giay-chung-sinh.pdf", PDF, content_type="application/pdf")
+    intake.files = {first.pk: [scan]}
+    dossier = open_dossier(intake, user=staff["counter"], at=at(2025, 9, 8, 8, 0))
+    before = form_html(dossier, "receipt")
+    assert first.name in before
+    # the national catalogue is published again: the first document renamed, the rest unchanged
+    data = demo_catalog
+    record = next(p for p in data["procedures"] if p["code"] == "1.001193")
+    record["documents"][0]["name"] = "Giấy chứng sinh (bản điện tử hoặc bản giấy) — tên mới"
+    load_catalog(data)
+    assert RequiredDocument.all_objects.get(pk=first.pk).retired_at is not None  # kept, not deleted
+    dossier = Dossier.objects.get(pk=dossier.pk)
+    after = form_html(dossier, "receipt")
+    assert first.name in after
+    assert "tên mới" not in after
+    assert "không còn trong danh mục" not in after
+    assert dossier.documents.get().required_document_id == first.pk  # the link holds
