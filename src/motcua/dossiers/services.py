@@ -299,23 +299,32 @@ def _written_once(
 # intake
 
 
-def _check_documents(intake: Intake, terms: Mapping[str, Any], online: bool) -> tuple[dict[int, str], list[str]]:
-    """Required documents (as the dossier's terms list them): every unconditional one must be received (or
-    uploaded online). Returns the names by id and what is missing."""
-    documents = {d["id"]: d for d in terms["documents"]}
-    received = {item.document_id: item for item in intake.checklist}
-    unknown = (set(received) | set(intake.files)) - set(documents)
-    if unknown:
-        raise InvalidInput(_("Thành phần hồ sơ không thuộc thủ tục này."), field="checklist")
+def _missing_documents(terms: Mapping[str, Any], received: set[int], uploaded: set[int], online: bool) -> list[str]:
+    """The unconditional required documents (as the dossier's terms list them) not received — or, online,
+    not uploaded as an e-copy (a paper only shown at the desk needs none)."""
     missing = []
-    for document in documents.values():
+    for document in terms["documents"]:
         if document["condition"]:
             continue
         needs_file = online and document["form"] != DocumentForm.PRESENT_ONLY
-        present = bool(intake.files.get(document["id"])) if needs_file else document["id"] in received
-        if not present:
+        if document["id"] not in (uploaded if needs_file else received):
             missing.append(document["name"])
-    return {pk: d["name"] for pk, d in documents.items()}, missing
+    return missing
+
+
+def _missing_input(missing: Sequence[str]) -> InvalidInput:
+    names = "; ".join(name[:80] for name in missing)
+    return InvalidInput(_("Thiếu thành phần hồ sơ bắt buộc: %(names)s.") % {"names": names}, field="checklist")
+
+
+def _check_documents(intake: Intake, terms: Mapping[str, Any], online: bool) -> tuple[dict[int, str], list[str]]:
+    """Every document named must be one of the terms'; returns the names by id and what is missing."""
+    names = {d["id"]: d["name"] for d in terms["documents"]}
+    received = {item.document_id for item in intake.checklist}
+    uploaded = {pk for pk, files in intake.files.items() if files}
+    if (received | set(intake.files)) - set(names):
+        raise InvalidInput(_("Thành phần hồ sơ không thuộc thủ tục này."), field="checklist")
+    return names, _missing_documents(terms, received, uploaded, online)
 
 
 def _store_files(
@@ -402,10 +411,7 @@ def open_dossier(
     if intake.incomplete and not (missing or missing_notes):
         raise InvalidInput(_("Hồ sơ đã đủ thành phần: hãy tiếp nhận hồ sơ."), field="checklist")
     if missing and not intake.incomplete:
-        raise InvalidInput(
-            _("Thiếu thành phần hồ sơ bắt buộc: %(names)s.") % {"names": "; ".join(n[:80] for n in missing)},
-            field="checklist",
-        )
+        raise _missing_input(missing)
     _precheck_files(intake.files)
     plan = plan_from(terms_data["plan"])
     desk_officer = _is_desk_officer(user, plan)
@@ -493,7 +499,20 @@ def _with_files(
     payload = parse_payload(kind, data)
     if isinstance(payload, payloads.RecordResultPayload):
         _check_result_documents(dossier, payload.documents)
+    if isinstance(payload, payloads.AcceptPayload) and payload.checklist:
+        _check_accepted_checklist(dossier, payload.checklist)
     return payload
+
+
+def _check_accepted_checklist(dossier: Dossier, checklist: Sequence[payloads.ChecklistEntry]) -> None:
+    """What the desk checks when it accepts a registered dossier: documents of its terms, all of them."""
+    terms = dossier.terms_data
+    received = {entry.document_id for entry in checklist}
+    if received - {d["id"] for d in terms["documents"]}:
+        raise InvalidInput(_("Thành phần hồ sơ không thuộc thủ tục này."), field="checklist")
+    missing = _missing_documents(terms, received, set(), online=False)
+    if missing:
+        raise _missing_input(missing)
 
 
 def perform(

@@ -42,8 +42,9 @@ def text(max_length: int, *, required: bool = False) -> Any:
 Text = text(2000)
 #: A reason that must be given.
 RequiredText = text(2000, required=True)
-#: One line of a list (a reason for refusal, a missing document).
-Item = text(1000, required=True)
+#: One line of a list (a reason for refusal, a missing document): long enough for the longest document name the
+#: national portal publishes (6,779 characters), far from the megabyte a client could send.
+Item = text(10_000, required=True)
 #: A list that must name at least one item: everything missing, in one request (Decree 61/2018 Art. 17).
 Items = Annotated[list[Item], Field(min_length=1, max_length=50)]
 #: A database id: positive and within what JavaScript and a 64-bit column hold exactly.

@@ -35,13 +35,14 @@ def other_commune(demo_catalog: Any) -> Agency:
     return Agency.objects.get(name=OTHER_COMMUNE)
 
 
+def staff_of(agency: Agency, prefix: str = "") -> dict[str, User]:
+    """A counter officer, a specialist and a leader of ``agency`` (usernames: ``prefix`` + role)."""
+    return {role: officer(f"{prefix}{role}", agency, role) for role in ("counter", "specialist", "leader")}
+
+
 @pytest.fixture
 def staff(commune: Agency) -> dict[str, User]:
-    return {
-        "counter": officer("counter", commune, "counter"),
-        "specialist": officer("specialist", commune, "specialist"),
-        "leader": officer("leader", commune, "leader"),
-    }
+    return staff_of(commune)
 
 
 def offering_of(code: str, agency: Agency) -> Offering:
@@ -69,8 +70,4 @@ def old_city(demo_catalog: Any) -> Agency:
 
 @pytest.fixture
 def old_staff(old_city: Agency) -> dict[str, User]:
-    return {
-        "counter": officer("old-counter", old_city, "counter"),
-        "specialist": officer("old-specialist", old_city, "specialist"),
-        "leader": officer("old-leader", old_city, "leader"),
-    }
+    return staff_of(old_city, "old-")

@@ -167,6 +167,8 @@ def test_an_incomplete_counter_intake_gets_its_supplement_request_before_accepta
     dossier.refresh_from_db()
     assert dossier.status == "submitted"
     checklist = [{"document_id": i.document_id, "form": i.form} for i in counter_intake(offering).checklist]
+    with pytest.raises(InvalidInput, match="Thiếu thành phần"):  # the desk accepts only a complete dossier
+        perform(dossier, ActionType.ACCEPT, user=staff["counter"], payload={"checklist": checklist[:-1]})
     perform(dossier, ActionType.ACCEPT, user=staff["counter"], payload={"checklist": checklist}, at=at(2025, 9, 9, 9))
     dossier.refresh_from_db()
     assert (dossier.status, dossier.received_at) == ("received", at(2025, 9, 9, 9, 0))
