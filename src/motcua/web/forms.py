@@ -119,13 +119,25 @@ class ActionForm(IdempotentForm):
     fields, the same requirements, validated again by the service. An action that ends the dossier asks
     for an explicit confirmation."""
 
-    def __init__(self, action: ActionType, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, action: ActionType, *args: Any, documents: list[dict[str, Any]] | None = None, **kwargs: Any
+    ) -> None:
+        """``documents``: for the desk's acceptance of a dossier registered at the counter, the required
+        documents of its terms, to check off as received (the receipt lists them)."""
         super().__init__(*args, **kwargs)
         self.action = action
         model = payloads.PAYLOADS[action]
         for name, info in model.model_fields.items():
             if name not in NOT_ASKED:
                 self.fields[name] = _field_for(name, info, action)
+        self.documents = documents if action is ActionType.ACCEPT and documents else []
+        for document in self.documents:
+            help_text = (
+                _("Trường hợp: %(condition)s") % {"condition": document["condition"]} if document["condition"] else ""
+            )
+            self.fields[f"doc_{document['id']}"] = forms.BooleanField(
+                label=document["name"], required=False, help_text=help_text
+            )
         if action in ENDING_ACTIONS:
             self.fields["confirm"] = forms.BooleanField(
                 label=_("Tôi xác nhận thao tác này kết thúc hồ sơ và không thể hoàn tác."), required=True
@@ -142,8 +154,14 @@ class ActionForm(IdempotentForm):
     def payload(self) -> dict[str, Any]:
         """The payload's fields as the service takes them (uploaded files are passed apart)."""
         data: dict[str, Any] = {}
+        if self.documents:
+            data["checklist"] = [
+                {"document_id": d["id"], "form": d["form"] or "original"}
+                for d in self.documents
+                if self.cleaned_data.get(f"doc_{d['id']}")
+            ]
         for name, value in self.cleaned_data.items():
-            if name in {"idempotency_key", "confirm", "documents"} or value in (None, ""):
+            if name in {"idempotency_key", "confirm", "documents"} or name.startswith("doc_") or value in (None, ""):
                 continue
             if name in {"reasons", "missing"}:
                 value = [line.strip() for line in value.splitlines() if line.strip()]

@@ -6,6 +6,8 @@ Views stay thin: reads come from ``dossiers.selectors`` (authorisation inside th
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -98,6 +100,11 @@ def _dossier(request: HttpRequest, code: str) -> Dossier:
     return get_object_or_404(visible_dossiers(request.user).select_related(*_RELATED), code=code)
 
 
+def _checklist(dossier: Dossier) -> list[dict[str, Any]] | None:
+    """The documents to check off when the desk accepts a dossier brought to it (online ones come as e-copies)."""
+    return None if dossier.channel == "online" else dossier.terms_data["documents"]
+
+
 @login_required
 def dossier_page(request: HttpRequest, code: str) -> HttpResponse:
     dossier = _dossier(request, code)
@@ -109,7 +116,10 @@ def dossier_page(request: HttpRequest, code: str) -> HttpResponse:
         {
             "dossier": dossier,
             "colour": deadline_colour(calendar, timezone.now(), dossier.due_at, Status(dossier.status)).value,
-            "actions": [(kind, ActionKind(kind.value).label, ActionForm(kind, prefix=kind.value)) for kind in allowed],
+            "actions": [
+                (kind, ActionKind(kind.value).label, ActionForm(kind, prefix=kind.value, documents=_checklist(dossier)))
+                for kind in allowed
+            ],
             "timeline": dossier.actions.select_related("actor", "actor_agency").order_by("seq"),
             "steps": dossier.steps.select_related("agency").order_by("seq"),
             "documents": dossier.documents.all(),
@@ -126,7 +136,7 @@ def act(request: HttpRequest, code: str, action: str) -> HttpResponse:
         kind = ActionType(action)
     except ValueError as exc:
         raise Http404(_("Không có thao tác này.")) from exc
-    form = ActionForm(kind, request.POST, request.FILES, prefix=kind.value)
+    form = ActionForm(kind, request.POST, request.FILES, prefix=kind.value, documents=_checklist(dossier))
     if not form.is_valid():
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else field

@@ -200,3 +200,30 @@ def test_public_tracking_shows_initials_only(people: dict[str, User], client: Cl
     assert dossier.applicant_id_number not in page
     assert client.get("/track/000.00.00.H55-250101-9999/").status_code == 404
     assert client.get("/track/", {"code": dossier.code}).status_code == 200
+
+
+def test_an_incomplete_dossier_is_registered_then_accepted_at_the_desk(people: dict[str, User]) -> None:
+    """The counter registers an incomplete dossier with its request to supplement, then, the papers brought,
+    checks them off and accepts it: the receipt lists what was received."""
+    offering = Offering.objects.get(procedure__code="1.001193", agency__name=COMMUNE)
+    client = logged_in(people["counter"])
+    document = offering.procedure.documents.filter(condition="").order_by("position").last()
+    data = intake_post(offering, "incomplete-1", incomplete="on", missing="Bản sao sổ hộ khẩu")
+    del data[f"doc_{document.pk}"]
+    response = client.post(f"/workbench/intake/{offering.pk}/", data, follow=True)
+    assert "chưa đầy đủ" in response.content.decode()
+    dossier = Dossier.objects.get()
+    assert dossier.status == "awaiting_supplement"
+    client.post(
+        f"/workbench/dossiers/{dossier.code}/actions/supplement/", {"supplement-idempotency_key": "s1"}, follow=True
+    )
+    page = client.get(f"/workbench/dossiers/{dossier.code}/").content.decode()
+    assert f"accept-doc_{document.pk}" in page  # the desk checks the documents off
+    ticks = {f"accept-doc_{d.pk}": "on" for d in offering.procedure.documents.filter(condition="")}
+    client.post(f"/workbench/dossiers/{dossier.code}/actions/accept/", {"accept-idempotency_key": "a1", **ticks})
+    dossier.refresh_from_db()
+    assert dossier.status == "received"
+    accept = dossier.actions.get(type="accept")
+    assert {item["document_id"] for item in accept.payload["checklist"]} == {
+        d.pk for d in offering.procedure.documents.filter(condition="")
+    }
