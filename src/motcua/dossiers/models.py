@@ -39,7 +39,7 @@ class DossierStatus(models.TextChoices):
 class ActionKind(models.TextChoices):
     SUBMIT = ActionType.SUBMIT.value, _("Đăng ký hồ sơ (chưa tiếp nhận)")
     RECEIVE = ActionType.RECEIVE.value, _("Tiếp nhận hồ sơ")
-    ACCEPT = ActionType.ACCEPT.value, _("Tiếp nhận hồ sơ trực tuyến")
+    ACCEPT = ActionType.ACCEPT.value, _("Tiếp nhận hồ sơ đã đăng ký")
     REFUSE = ActionType.REFUSE.value, _("Từ chối tiếp nhận")
     REQUEST_SUPPLEMENT = ActionType.REQUEST_SUPPLEMENT.value, _("Yêu cầu bổ sung, hoàn thiện hồ sơ")
     SUPPLEMENT = ActionType.SUPPLEMENT.value, _("Nhận hồ sơ bổ sung")

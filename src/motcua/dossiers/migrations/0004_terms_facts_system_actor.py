@@ -131,7 +131,7 @@ class Migration(migrations.Migration):
                 choices=[
                     ("submit", "Đăng ký hồ sơ (chưa tiếp nhận)"),
                     ("receive", "Tiếp nhận hồ sơ"),
-                    ("accept", "Tiếp nhận hồ sơ trực tuyến"),
+                    ("accept", "Tiếp nhận hồ sơ đã đăng ký"),
                     ("refuse", "Từ chối tiếp nhận"),
                     ("request_supplement", "Yêu cầu bổ sung, hoàn thiện hồ sơ"),
                     ("supplement", "Nhận hồ sơ bổ sung"),
