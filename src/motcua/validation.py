@@ -1,5 +1,6 @@
 """Validation errors of typed inputs (pydantic) in the interface's language: the API and the services say
-the same thing about the same mistake."""
+the same thing about the same mistake — and the one shape every API error answer has (``ErrorOut``), so that
+each router documents its 4xx answers with the same published schema."""
 
 from __future__ import annotations
 
@@ -8,11 +9,14 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from ninja import Field, Schema
 
 #: What a client is told when Django cannot read its multipart body (the API's 400 and the site's 400 page).
 UNREADABLE_BODY = gettext_lazy(
     "Nội dung gửi lên không đọc được: yêu cầu multipart/form-data thiếu boundary hoặc sai định dạng."
 )
+#: What a client is told when a JSON body cannot be parsed (not JSON, not UTF-8, cut short).
+UNREADABLE_JSON = gettext_lazy("Nội dung gửi lên không đọc được: cần một tài liệu JSON hợp lệ, mã hóa UTF-8.")
 
 _BAD_MOMENT = gettext_lazy("Không phải thời điểm hợp lệ (ISO 8601, ví dụ 2025-03-15T09:30:00+07:00).")
 #: Vietnamese wording of the validation errors people meet; others keep pydantic's message.
@@ -75,3 +79,17 @@ def describe(errors: Iterable[Mapping[str, Any]]) -> list[dict[str, str]]:
 def summary(described: list[dict[str, str]]) -> str:
     fields = ", ".join(dict.fromkeys(error["field"] for error in described))
     return _("Dữ liệu không hợp lệ: %(fields)s.") % {"fields": fields}
+
+
+class FieldErrorOut(Schema):
+    field: str
+    message: str
+    type: str
+
+
+class ErrorOut(Schema):
+    """Every error answer of the API: a Vietnamese ``detail``; the field in error, or each one (422)."""
+
+    detail: str
+    field: str = ""
+    errors: list[FieldErrorOut] = Field(default_factory=list)

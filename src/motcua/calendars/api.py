@@ -11,6 +11,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from motcua.calendars.explanations import describe
 from motcua.calendars.selectors import get_work_calendar
 from motcua.rules.workdays import MAX_YEAR, MIN_YEAR, CalendarRangeError, DayInfo
+from motcua.validation import ErrorOut
 
 router = Router(tags=["calendar"])
 
@@ -55,7 +56,7 @@ def _day(info: DayInfo) -> DayOut:
     return DayOut(date=info.day, name=info.name, source=source)
 
 
-@router.post("/calendar/due", response=DueOut, summary="Tính thời điểm hết hạn")
+@router.post("/calendar/due", response={200: DueOut, 400: ErrorOut, 422: ErrorOut}, summary="Tính thời điểm hết hạn")
 def compute_due(request: HttpRequest, payload: DueIn) -> DueOut:
     """Due moment of a processing time, with the rules that moved it (RULES.md §3)."""
     calendar = get_work_calendar()
@@ -73,7 +74,9 @@ def compute_due(request: HttpRequest, payload: DueIn) -> DueOut:
     )
 
 
-@router.get("/calendar/{year}", response=YearOut, summary="Ngày nghỉ và ngày làm việc bù trong năm")
+@router.get(
+    "/calendar/{year}", response={200: YearOut, 422: ErrorOut}, summary="Ngày nghỉ và ngày làm việc bù trong năm"
+)
 def year_calendar(request: HttpRequest, year: int = Path(..., ge=MIN_YEAR, le=MAX_YEAR)) -> YearOut:
     calendar = get_work_calendar()
     days_off, working = calendar.year_listing(year)

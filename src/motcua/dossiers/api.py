@@ -14,8 +14,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Header, Path, Query, Router, Schema, UploadedFile
@@ -34,17 +33,20 @@ from motcua.rules import payloads
 from motcua.rules.lifecycle import OPENING_ACTIONS, SYSTEM_ONLY_ACTIONS, ActionType, Status
 from motcua.rules.queue import deadline_colour
 from motcua.rules.text import search_terms
+from motcua.validation import ErrorOut
 
 router = Router(tags=["dossiers"], auth=API_AUTH)
 
 #: An id in a path or a cursor: what a 64-bit column and JavaScript hold exactly.
 Id = Annotated[int, Field(ge=1, le=2**53 - 1)]
+#: A dossier's code in a path: at most what the column holds, and no character no database can compare
+#: (a NUL in a code, a filter or a procedure's code was a 500 on PostgreSQL: schemathesis, issue 8).
+Code = payloads.text(60, required=True)
 IdempotencyKey = Annotated[
-    str | None,
+    payloads.text(idempotency.MAX_KEY_LENGTH) | None,  # a NUL in it was a 500 on PostgreSQL
     Header(
         None,
         alias="Idempotency-Key",
-        max_length=idempotency.MAX_KEY_LENGTH,
         description="Khóa chống gửi trùng: gửi lại cùng khóa nhận lại đúng câu trả lời đầu tiên, không ghi gì thêm.",
     ),
 ]
@@ -66,8 +68,10 @@ class ApplicantIn(Schema):
 
 
 class DossierIn(Schema):
-    procedure: str = Field(..., max_length=40, description="Mã thủ tục.")
-    agency: str = Field(..., max_length=40, description="Mã định danh của cơ quan giải quyết.")
+    procedure: payloads.text(40, required=True) = Field(..., description="Mã thủ tục.")  # type: ignore[valid-type]
+    agency: payloads.text(40, required=True) = Field(  # type: ignore[valid-type]
+        ..., description="Mã định danh của cơ quan giải quyết."
+    )
     channel: Literal["counter", "online", "postal"] = "counter"
     applicant: ApplicantIn
     subject: payloads.text(500) = ""  # type: ignore[valid-type]
@@ -181,24 +185,14 @@ class DossierPage(Schema):
     next_cursor: str | None
 
 
-class FieldErrorOut(Schema):
-    field: str
-    message: str
-    type: str
-
-
-class ErrorOut(Schema):
-    detail: str
-    field: str = ""
-    errors: list[FieldErrorOut] = Field(default_factory=list)
-
-
 class DossierFilter(Schema):
     status: Status | None = None
-    procedure: str = Field("", max_length=40)
-    agency: str = Field("", max_length=40, description="Cơ quan giải quyết (mã định danh).")
+    procedure: payloads.text(40) = ""  # type: ignore[valid-type]
+    agency: payloads.text(40) = Field("", description="Cơ quan giải quyết (mã định danh).")  # type: ignore[valid-type]
     channel: Literal["counter", "online", "postal"] | None = None
-    q: str = Field("", max_length=100, description="Mã hồ sơ, tên hoặc số giấy tờ của chủ hồ sơ.")
+    q: payloads.text(100) = Field(  # type: ignore[valid-type]
+        "", description="Mã hồ sơ, tên hoặc số giấy tờ của chủ hồ sơ."
+    )
     cursor: str = Field("", max_length=40)
     limit: int = Field(50, ge=1, le=200)
 
@@ -467,7 +461,7 @@ def _decode_cursor(cursor: str) -> int:
     response={200: DossierDetailOut, 404: ErrorOut, **COMMON_ERRORS},
     summary="Chi tiết hồ sơ",
 )
-def get_dossier(request: HttpRequest, code: Path[str]) -> Any:
+def get_dossier(request: HttpRequest, code: Path[Code]) -> Any:
     return detail_data(_visible(request, code), request)
 
 
@@ -475,7 +469,7 @@ def _action_route(kind: ActionType) -> None:
     """``POST /dossiers/{code}/actions/<kind>`` with the action's own payload as its body."""
     body = payloads.PAYLOADS[kind]
 
-    def act(request: HttpRequest, code: Path[str], payload: Any, idempotency_key: IdempotencyKey = None) -> Any:
+    def act(request: HttpRequest, code: Path[Code], payload: Any, idempotency_key: IdempotencyKey = None) -> Any:
         dossier = _visible(request, code)
 
         def run() -> idempotency.Answer:
@@ -510,7 +504,7 @@ for _kind in API_ACTIONS:
 )
 def upload_document(
     request: HttpRequest,
-    code: Path[str],
+    code: Path[Code],
     file: File[UploadedFile],
     kind: Form[Literal["result", "supplement"]] = "result",
 ) -> Any:
@@ -524,13 +518,16 @@ def upload_document(
     summary="Tải tệp của hồ sơ",
     response={200: None, 404: ErrorOut, **COMMON_ERRORS},
 )
-def download_document(request: HttpRequest, code: Path[str], document_id: Path[Id]) -> HttpResponse:
+def download_document(request: HttpRequest, code: Path[Code], document_id: Path[Id]) -> HttpResponse:
     dossier = _visible(request, code)
-    document = get_object_or_404(DossierDocument, pk=document_id, dossier=dossier)
+    missing = HttpError(404, _("Hồ sơ “%(code)s” không có tệp số %(id)s.") % {"code": dossier.code, "id": document_id})
+    document = DossierDocument.objects.filter(pk=document_id, dossier=dossier).first()
+    if document is None:
+        raise missing
     try:
         handle = document.file.open("rb")
     except FileNotFoundError as exc:
-        raise Http404 from exc
+        raise missing from exc
     with handle:
         content = handle.read()
     response = HttpResponse(content, content_type=document.content_type)

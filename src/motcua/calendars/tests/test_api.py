@@ -1,9 +1,12 @@
 from datetime import date
+from typing import Any
 
 import pytest
 from django.test import Client
 
+from motcua.api import api
 from motcua.calendars.models import CalendarOverride, OverrideKind
+from motcua.validation import UNREADABLE_JSON
 
 pytestmark = pytest.mark.django_db
 
@@ -85,3 +88,42 @@ def test_year_listing(client: Client) -> None:
     }
     assert [d["date"] for d in data["extra_working_days"]] == ["2024-05-04"]
     assert client.get("/api/v1/calendar/1800").status_code == 422
+
+
+def documented(path: str, method: str = "post") -> set[str]:
+    return {str(code) for code in api.get_openapi_schema()["paths"][f"/api/v1{path}"][method]["responses"]}
+
+
+def test_the_errors_it_answers_are_documented(client: Client) -> None:
+    """schemathesis found 422 and 400 answers that the published document did not list (issue 8)."""
+    assert documented("/calendar/due") == {"200", "400", "422"}
+    assert documented("/calendar/{year}", "get") == {"200", "422"}
+    assert client.get("/api/v1/calendar/1800").status_code == 422
+
+
+@pytest.mark.parametrize("body", [b"{", b"\x00", b"\xff\xfe", b'{"start": "2025-03-10T09:00",'])
+def test_a_body_that_is_not_json_is_a_400_in_vietnamese(client: Client, body: bytes) -> None:
+    response = client.post("/api/v1/calendar/due", body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {"detail": str(UNREADABLE_JSON)}  # ninja's own: "Cannot parse request body"
+
+
+def test_an_unexpected_error_is_a_json_500_without_a_stack_trace_in_debug_mode_too(
+    client: Client, settings: Any, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """ninja's default answers an unhandled exception with its traceback as text when DEBUG is on (the demo)."""
+
+    def broken() -> None:
+        raise RuntimeError("a bug in the server")
+
+    monkeypatch.setattr("motcua.calendars.api.get_work_calendar", broken)
+    settings.DEBUG = True
+    with pytest.raises(RuntimeError):  # Django's test client still sees the exception (got_request_exception)
+        client.get("/api/v1/calendar/2025")
+    response = Client(raise_request_exception=False).get("/api/v1/calendar/2025")
+    assert response.status_code == 500
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert response.json()["detail"].startswith("Lỗi hệ thống")
+    assert b"Traceback" not in response.content
+    assert b"a bug in the server" not in response.content
+    assert "a bug in the server" in caplog.text  # the traceback is in the log

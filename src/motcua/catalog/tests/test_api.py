@@ -1,7 +1,10 @@
+import json
 from typing import Any
 
 import pytest
 from django.test import Client
+
+from motcua.api import api
 
 pytestmark = pytest.mark.usefixtures("demo_catalog")
 
@@ -100,6 +103,33 @@ def test_unknown_code_is_404_with_a_message(client: Client) -> None:
     response = client.get("/api/v1/procedures/9.999999")
     assert response.status_code == 404
     assert "9.999999" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [
+        ("/api/v1/procedures?q=khai%00sinh", "q"),
+        ("/api/v1/procedures?field=ho%00tich", "field"),
+        ("/api/v1/procedures?agency=a%00", "agency"),
+        ("/api/v1/procedures/1.0%0000893", "code"),
+    ],
+)
+def test_a_nul_in_a_filter_or_a_code_is_a_422_naming_it(client: Client, path: str, field: str) -> None:
+    """A NUL reached the query and PostgreSQL refused it: a 500 (schemathesis on PostgreSQL, issue 8)."""
+    response = client.get(path)
+    assert response.status_code == 422, response.content
+    assert [error["field"] for error in response.json()["errors"]] == [field]
+
+
+def test_the_errors_it_answers_are_documented() -> None:
+    """schemathesis found the list's 422 (a bad filter or page) missing from the published document (issue 8);
+    both routes answer errors in the API's one error schema."""
+    paths = json.loads(json.dumps(api.get_openapi_schema()))["paths"]  # as published: status codes as strings
+    assert set(paths["/api/v1/procedures"]["get"]["responses"]) == {"200", "422"}
+    assert set(paths["/api/v1/procedures/{code}"]["get"]["responses"]) == {"200", "404", "422"}
+    for path, status in [("/api/v1/procedures", "422"), ("/api/v1/procedures/{code}", "404")]:
+        content = paths[path]["get"]["responses"][status]["content"]["application/json"]
+        assert content["schema"] == {"$ref": "#/components/schemas/ErrorOut"}
 
 
 def test_drafts_are_not_published(client: Client) -> None:

@@ -21,6 +21,7 @@ from motcua.api import api as ninja_api
 from motcua.catalog.models import Agency, Offering
 from motcua.dossiers.models import Dossier, DossierAction, IdempotencyRecord
 from motcua.dossiers.tests.test_api import Api, intake_body
+from motcua.validation import UNREADABLE_JSON
 
 HUGE = 2**63
 
@@ -155,3 +156,82 @@ def test_concurrent_copies_of_one_action_all_get_the_first_answer(commune: Agenc
     assert len({content for _, content in answers}) == 1
     assert DossierAction.objects.filter(dossier__code=code, type="forward").count() == 1
     assert IdempotencyRecord.objects.filter(key="same-key").count() == 1
+
+
+# --------------------------------------------------------------------------------------------------
+# what django-ninja answers itself, in English, said again in Vietnamese (schemathesis, issue 8)
+
+
+def test_a_method_the_path_does_not_take_is_a_405_in_json_and_vietnamese(code: str, counter: Api) -> None:
+    for method, path, allowed in [
+        ("put", "/dossiers", {"GET", "POST"}),
+        ("delete", f"/dossiers/{code}", {"GET"}),
+        ("get", f"/dossiers/{code}/actions/forward", {"POST"}),
+        ("patch", "/calendar/due", {"POST"}),
+    ]:
+        response = getattr(counter.client, method)(f"/api/v1{path}", headers=counter.headers)
+        assert response.status_code == 405, (method, path)
+        assert response["Content-Type"] == "application/json; charset=utf-8"
+        assert response["Allow"] == ", ".join(sorted(allowed))
+        assert response.json()["detail"].startswith(f"Địa chỉ này không nhận phương thức {method.upper()}")
+
+
+def test_a_missing_or_unknown_token_is_a_401_in_vietnamese(client: Client, db: None) -> None:
+    for headers in [{}, {"Authorization": "Bearer mc_not-a-token"}]:
+        response = client.get("/api/v1/dossiers", headers=headers)
+        assert response.status_code == 401
+        assert response.json()["detail"].startswith("Cần xác thực")  # ninja's own: "Unauthorized"
+
+
+def test_an_action_body_that_is_not_json_is_a_400_in_vietnamese(code: str, counter: Api) -> None:
+    response = raw_post(counter, f"/dossiers/{code}/actions/forward", '{"note": ')
+    assert response.status_code == 400
+    assert response.json() == {"detail": str(UNREADABLE_JSON)}
+    assert DossierAction.objects.count() == 1
+
+
+def test_a_document_the_dossier_does_not_have_is_a_404_naming_it(code: str, counter: Api) -> None:
+    response = counter.get(f"/dossiers/{code}/documents/{2**53 - 1}")
+    assert response.status_code == 404
+    assert response.json()["detail"] == f"Hồ sơ “{code}” không có tệp số {2**53 - 1}."  # ninja's own: "Not Found"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "field"),
+    [
+        ("get", "/dossiers?agency=a%00", "agency"),
+        ("get", "/dossiers?procedure=a%00", "procedure"),
+        ("get", "/dossiers?q=a%00b", "q"),
+        ("get", "/dossiers/{code}%00", "code"),
+        ("get", "/dossiers/{code}%00/documents/1", "code"),
+        ("post", "/dossiers/{code}%00/actions/forward", "code"),
+    ],
+)
+def test_a_nul_in_a_path_or_a_filter_is_a_422_naming_it(
+    code: str, counter: Api, method: str, path: str, field: str
+) -> None:
+    """A NUL reached the query and PostgreSQL refused it: a 500 (schemathesis on PostgreSQL, issue 8)."""
+    url = "/api/v1" + path.replace("{code}", code)
+    response = getattr(counter.client, method)(url, headers=counter.headers, content_type="application/json")
+    assert response.status_code == 422, response.content
+    assert [error["field"] for error in response.json()["errors"]] == [field]
+    assert response.json()["errors"][0]["type"] == "forbidden_characters"
+
+
+@pytest.mark.parametrize("field", ["procedure", "agency"])
+def test_a_nul_in_the_procedure_or_agency_of_an_intake_is_a_422(commune: Agency, counter: Api, field: str) -> None:
+    body = intake_body(Offering.objects.get(procedure__code="2.001035", agency=commune)) | {field: "2.0\x0001035"}
+    response = counter.post("/dossiers", body)
+    assert response.status_code == 422, response.content
+    assert [error["field"] for error in response.json()["errors"]] == [field]
+    assert Dossier.objects.count() == 0
+
+
+def test_a_nul_in_the_idempotency_key_is_a_422(code: str, counter: Api) -> None:
+    headers = counter.headers | {"Idempotency-Key": "key\x00"}
+    response = counter.client.post(
+        f"/api/v1/dossiers/{code}/actions/forward", {}, content_type="application/json", headers=headers
+    )
+    assert response.status_code == 422, response.content
+    assert [error["field"] for error in response.json()["errors"]] == ["Idempotency-Key"]
+    assert DossierAction.objects.count() == 1
