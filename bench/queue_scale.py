@@ -294,7 +294,7 @@ def build_variants(rng: random.Random, busy: int, medium: int) -> tuple[list[Var
             if intake_problems(offering, monday.date(), channel):
                 continue
             terms = terms_of(offering, channel)
-            snapshot = terms["plan"]
+            snapshot = terms.data["plan"]
             plan = plan_from(snapshot)
             steps = plan.steps
             if len(steps) < 3:  # the paths below need a desk step, a processing step and a return step

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -28,13 +29,34 @@ from motcua.rules.workdays import Unit
 TERMS_VERSION = 1
 
 
-def terms_of(offering: Offering, channel: str) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Terms:
+    """A terms document with its canonical JSON and the SHA-256 that addresses it."""
+
+    data: dict[str, Any]
+    digest: str
+
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> Terms:
+        canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return cls(json.loads(canonical), hashlib.sha256(canonical.encode()).hexdigest())
+
+
+def terms_of(offering: Offering, channel: str) -> Terms:
     """The terms a dossier of ``offering`` received through ``channel`` gets now.
 
     The offering must be receivable through the channel (``catalog.availability``). Counter steps without
     an explicit agency happen at the one-stop desk of the offering; other steps without one at the
-    resolving agency.
+    resolving agency. Kept on the offering instance: intake's offerings are cached per process until the
+    catalogue changes (``catalog.selectors.offering_for_intake``), so the terms are built once per version.
     """
+    kept: dict[str, Terms] = offering.__dict__.setdefault("_dossier_terms", {})
+    if channel not in kept:
+        kept[channel] = Terms.of(_build_terms(offering, channel))
+    return kept[channel]
+
+
+def _build_terms(offering: Offering, channel: str) -> dict[str, Any]:
     row = next(c for c in offering.channels.all() if c.channel == channel)
     duration = row.duration
     assert duration is not None, "checked by catalog.availability"
@@ -95,28 +117,25 @@ def terms_of(offering: Offering, channel: str) -> dict[str, Any]:
 _IDS_BY_HASH: dict[str, int] = {}
 
 
-def store_terms(data: Mapping[str, Any]) -> DossierTerms:
-    """The ``DossierTerms`` row of ``data``, written when it is new (in the caller's transaction).
+def store_terms(terms: Terms) -> DossierTerms:
+    """The ``DossierTerms`` row of ``terms``, written when it is new (in the caller's transaction).
 
     ``INSERT … ON CONFLICT DO NOTHING`` lets concurrent intakes under the same new terms both succeed;
     the id of a committed row is then kept in the process, so a common intake costs no query here.
     """
-    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    digest = hashlib.sha256(canonical.encode()).hexdigest()
-    known = _IDS_BY_HASH.get(digest)
+    known = _IDS_BY_HASH.get(terms.digest)
     if known is not None:
-        return DossierTerms(pk=known, sha256=digest, data=data)
-    content = json.loads(canonical)
-    DossierTerms.objects.bulk_create([DossierTerms(sha256=digest, data=content)], ignore_conflicts=True)
-    terms = DossierTerms.objects.only("pk", "sha256").get(sha256=digest)
-    terms.data = content
+        return DossierTerms(pk=known, sha256=terms.digest, data=terms.data)
+    DossierTerms.objects.bulk_create([DossierTerms(sha256=terms.digest, data=terms.data)], ignore_conflicts=True)
+    row = DossierTerms.objects.only("pk", "sha256").get(sha256=terms.digest)
+    row.data = terms.data
 
     def keep() -> None:
-        _IDS_BY_HASH[digest] = terms.pk
+        _IDS_BY_HASH[terms.digest] = row.pk
 
     transaction.on_commit(keep)
-    remember_terms(terms.pk, terms.data)
-    return terms
+    remember_terms(row.pk, row.data)
+    return row
 
 
 def forget_cached_terms() -> None:

@@ -126,8 +126,8 @@ def _clean_text(value: str, field_name: str) -> str:
 
 def validate_applicant(applicant: Applicant) -> Applicant:
     """Shapes of the applicant's identifiers (``rules.identity``) and required fields."""
-    for name, value in asdict(applicant).items():
-        _clean_text(value, f"applicant.{name}")
+    for name in ("type", "name", "id_number", "phone", "email", "address"):
+        _clean_text(getattr(applicant, name), f"applicant.{name}")
     if applicant.type not in ApplicantType.values:
         raise InvalidInput(_("Loại đối tượng không hợp lệ."), field="applicant.type")
     name = " ".join(applicant.name.split())
@@ -254,21 +254,25 @@ def _upload_print(files: Sequence[UploadedFile]) -> list[str]:
     return prints
 
 
-def _replayed(user: User | None, key: str | None, parts: Sequence[str]) -> Dossier | None:
+def _request_print(key: str | None, describe: Callable[[], Sequence[str]]) -> str:
+    """The fingerprint of a request made with an idempotency key (none is computed without one: reading the
+    uploads to hash them would cost every keyless request)."""
+    return idempotency.fingerprint(describe()) if key else ""
+
+
+def _replayed(user: User | None, key: str | None, print_: str) -> Dossier | None:
     """The dossier an earlier request with this key wrote, if any (a replay is answered before anything is
     validated again); :class:`InvalidInput` when the key was used for a different request."""
     if not key:
         return None
     try:
-        earlier = idempotency.earlier(user, key, idempotency.fingerprint(parts))
+        earlier = idempotency.earlier(user, key, print_)
     except idempotency.KeyReused as reused:
         raise InvalidInput(reused.message, field=reused.field) from reused
     return Dossier.objects.get(pk=earlier[1]["dossier"]) if earlier else None
 
 
-def _written_once(
-    user: User | None, key: str | None, parts: Sequence[str], write: Callable[[list[str]], Dossier]
-) -> Dossier:
+def _written_once(user: User | None, key: str | None, print_: str, write: Callable[[list[str]], Dossier]) -> Dossier:
     """Run ``write`` in one transaction, at most once per idempotency key (``dossiers.idempotency``).
 
     ``write`` appends the names of the files it stores to the list it is given: if the transaction fails
@@ -284,7 +288,7 @@ def _written_once(
         return 200, {"dossier": written[-1].pk}
 
     try:
-        _, answer = idempotency.run_once(user, key, idempotency.fingerprint(parts), work)
+        _, answer = idempotency.run_once(user, key, print_, work)
     except idempotency.KeyReused as reused:
         raise InvalidInput(reused.message, field=reused.field) from reused
     except BaseException:
@@ -392,8 +396,8 @@ def open_dossier(
     request to supplement at once. Online, the applicant uploads an e-copy of each. Only an offering that
     can receive today (``catalog.availability``) receives anything.
     """
-    parts = _intake_print(intake, user)
-    earlier = _replayed(user, idempotency_key, parts)
+    print_ = _request_print(idempotency_key, lambda: _intake_print(intake, user))
+    earlier = _replayed(user, idempotency_key, print_)
     if earlier is not None:
         return earlier
     prefetch_related_objects([user], "memberships")  # read once: capacities and desk checks use them
@@ -405,15 +409,15 @@ def open_dossier(
     online = intake.channel == "online"
     applicant = validate_applicant(intake.applicant)
     subject = _clean_text(intake.subject, "subject")[:500]
-    terms_data = terms_of(offering, intake.channel)
-    names, missing = _check_documents(intake, terms_data, online)
+    terms = terms_of(offering, intake.channel)
+    names, missing = _check_documents(intake, terms.data, online)
     missing_notes = [_clean_text(line, "missing") for line in intake.missing if line.strip()]
     if intake.incomplete and not (missing or missing_notes):
         raise InvalidInput(_("Hồ sơ đã đủ thành phần: hãy tiếp nhận hồ sơ."), field="checklist")
     if missing and not intake.incomplete:
         raise _missing_input(missing)
     _precheck_files(intake.files)
-    plan = plan_from(terms_data["plan"])
+    plan = plan_from(terms.data["plan"])
     desk_officer = _is_desk_officer(user, plan)
     if intake.incomplete and not desk_officer:
         raise NotPermitted(_("Chỉ cán bộ một cửa của nơi tiếp nhận ghi nhận hồ sơ chưa đầy đủ."))
@@ -444,7 +448,7 @@ def open_dossier(
             applicant_email=applicant.email,
             applicant_address=applicant.address,
             applicant_user=user if kind is ActionType.SUBMIT and not desk_officer else None,
-            terms=store_terms(terms_data),
+            terms=store_terms(terms),
         )
         actor, after = _decide(DossierState(), plan, kind, capacities, at, opening)
         dossier.code = allocate_dossier_code(desk, at)
@@ -461,7 +465,7 @@ def open_dossier(
             _act(dossier, ActionType.REQUEST_SUPPLEMENT, capacities, request, at, user)
         return dossier
 
-    return _written_once(user, idempotency_key, parts, write)
+    return _written_once(user, idempotency_key, print_, write)
 
 
 def _is_desk_officer(user: User, plan: Plan) -> bool:
@@ -544,17 +548,20 @@ def perform(
         typed = _with_files(kind, data, dossier, files, user, moment, stored)
         return _act(dossier, kind, actor_capacities(user, dossier), typed, moment, user)
 
-    parts = [
-        "action",
-        str(dossier_id),
-        kind.value,
-        json.dumps(data, sort_keys=True, default=str),
-        *_upload_print(files),
-    ]
-    earlier = _replayed(user, idempotency_key, parts)
+    print_ = _request_print(
+        idempotency_key,
+        lambda: [
+            "action",
+            str(dossier_id),
+            kind.value,
+            json.dumps(data, sort_keys=True, default=str),
+            *_upload_print(files),
+        ],
+    )
+    earlier = _replayed(user, idempotency_key, print_)
     if earlier is not None:
         return earlier
-    return _written_once(user, idempotency_key, parts, write)
+    return _written_once(user, idempotency_key, print_, write)
 
 
 def _act(
@@ -598,11 +605,14 @@ def perform_as_system(
         moment = at or timezone.now()
         return _act(locked, kind, [SYSTEM_ACTOR], parse_payload(kind, data), moment, None, component[:40])
 
-    parts = ["system", component, str(dossier_id), kind.value, json.dumps(data, sort_keys=True, default=str)]
-    earlier = _replayed(None, idempotency_key, parts)
+    print_ = _request_print(
+        idempotency_key,
+        lambda: ["system", component, str(dossier_id), kind.value, json.dumps(data, sort_keys=True, default=str)],
+    )
+    earlier = _replayed(None, idempotency_key, print_)
     if earlier is not None:
         return earlier
-    return _written_once(None, idempotency_key, parts, write)
+    return _written_once(None, idempotency_key, print_, write)
 
 
 def _check_result_documents(dossier: Dossier, ids: Sequence[int]) -> None:

@@ -35,4 +35,6 @@ _FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 def forbidden_characters(text: str) -> list[str]:
     """The characters of ``text`` that no stored text may hold, as ``U+XXXX`` (empty when it is clean)."""
+    if _FORBIDDEN.search(text) is None:  # the common case, without building anything
+        return []
     return sorted({f"U+{ord(ch):04X}" for ch in _FORBIDDEN.findall(text)})
