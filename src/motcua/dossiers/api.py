@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Header, Path, Query, Router, Schema, UploadedFile
 from ninja import Status as Reply
 from ninja.errors import HttpError
+from pydantic import BaseModel
 
 from motcua.accounts.auth import API_AUTH
 from motcua.calendars.selectors import get_work_calendar
@@ -56,7 +57,12 @@ IdempotencyKey = Annotated[
 # schemas
 
 
-class ApplicantIn(Schema):
+class Data(BaseModel):
+    """Bodies and answers built from dicts: plain pydantic models. ninja's ``Schema`` wraps every value in an
+    attribute getter for ORM objects, which these never are, and costs a fifth of an intake's validation."""
+
+
+class ApplicantIn(Data):
     type: Literal["citizen", "enterprise", "state_agency", "other"] = "citizen"
     name: payloads.text(200, required=True)  # type: ignore[valid-type]
     id_number: payloads.text(30, required=True) = Field(  # type: ignore[valid-type]
@@ -67,7 +73,7 @@ class ApplicantIn(Schema):
     address: payloads.text(300) = ""  # type: ignore[valid-type]
 
 
-class DossierIn(Schema):
+class DossierIn(Data):
     procedure: payloads.text(40, required=True) = Field(..., description="Mã thủ tục.")  # type: ignore[valid-type]
     agency: payloads.text(40, required=True) = Field(  # type: ignore[valid-type]
         ..., description="Mã định danh của cơ quan giải quyết."
@@ -85,17 +91,17 @@ class DossierIn(Schema):
     )
 
 
-class AgencyRef(Schema):
+class AgencyRef(Data):
     identifier: str
     name: str
 
 
-class ProcedureRef(Schema):
+class ProcedureRef(Data):
     code: str
     name: str
 
 
-class ApplicantOut(Schema):
+class ApplicantOut(Data):
     type: str
     name: str
     id_number: str
@@ -104,7 +110,7 @@ class ApplicantOut(Schema):
     address: str
 
 
-class DossierStepOut(Schema):
+class DossierStepOut(Data):
     seq: int
     position: int
     name: str
@@ -117,7 +123,7 @@ class DossierStepOut(Schema):
     ended_by: str
 
 
-class DossierActionOut(Schema):
+class DossierActionOut(Data):
     seq: int
     type: str
     at: datetime
@@ -131,7 +137,7 @@ class DossierActionOut(Schema):
     payload: dict[str, Any]
 
 
-class DossierDocumentOut(Schema):
+class DossierDocumentOut(Data):
     id: int
     kind: str
     name: str
@@ -142,7 +148,7 @@ class DossierDocumentOut(Schema):
     uploaded_at: datetime
 
 
-class DossierOut(Schema):
+class DossierOut(Data):
     code: str
     status: str
     national_status: int
@@ -180,7 +186,7 @@ class DossierDetailOut(DossierOut):
     documents: list[DossierDocumentOut]
 
 
-class DossierPage(Schema):
+class DossierPage(Data):
     items: list[DossierOut]
     next_cursor: str | None
 
