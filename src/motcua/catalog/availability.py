@@ -70,6 +70,17 @@ def intake_problems(offering: Offering, day: date, channel: str | None = None) -
     return problems
 
 
+def intake_problems_kept(offering: Offering, day: date, channel: str) -> list[Problem]:
+    """:func:`intake_problems`, kept on the offering instance for the day and channel: intake's offerings are
+    cached per process until the catalogue changes (every catalogue change makes new instances), so the
+    answer is computed once a day per offering and channel, not once per dossier."""
+    kept: dict[tuple[date, str], list[Problem]] = offering.__dict__.setdefault("_intake_problems", {})
+    key = (day, channel)
+    if key not in kept:
+        kept[key] = intake_problems(offering, day, channel)
+    return kept[key]
+
+
 def _channel_problems(offering: Offering, channel: str | None) -> list[Problem]:
     rows = [row for row in offering.channels.all() if channel is None or row.channel == channel]
     if not rows:

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.accounts.models import User
-from motcua.catalog.availability import intake_problems
+from motcua.catalog.availability import intake_problems_kept
 from motcua.catalog.models import Agency, DocumentForm, Offering
 from motcua.documents.uploads import UploadRejected, check_upload, discard, store_upload
 from motcua.dossiers import idempotency
@@ -403,7 +403,7 @@ def open_dossier(
     prefetch_related_objects([user], "memberships")  # read once: capacities and desk checks use them
     at = at or timezone.now()
     offering = intake.offering
-    problems = intake_problems(offering, timezone.localdate(at), intake.channel)
+    problems = intake_problems_kept(offering, timezone.localdate(at), intake.channel)
     if problems:
         raise InvalidInput(problems[0].message, field="channel" if problems[0].code == "channel" else "offering")
     online = intake.channel == "online"

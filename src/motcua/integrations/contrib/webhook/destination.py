@@ -45,6 +45,10 @@ def _receiver_says(response: httpx.Response) -> str:
     return text[:300]
 
 
+NO_URL = gettext_lazy("Chưa cấu hình: biến môi trường MOTCUA_WEBHOOK_URL chưa được đặt.")
+NO_SECRET = gettext_lazy("Chưa cấu hình: biến môi trường MOTCUA_WEBHOOK_SECRET (khóa ký) chưa được đặt.")
+
+
 @destinations.register("webhook")
 class WebhookDestination:
     name = "webhook"
@@ -52,9 +56,9 @@ class WebhookDestination:
 
     def problem(self) -> str | None:
         if not settings.MOTCUA_WEBHOOK_URL:
-            return _("Chưa cấu hình: biến môi trường MOTCUA_WEBHOOK_URL chưa được đặt.")
+            return NO_URL  # lazy: checked on every action, translated only when shown
         if not settings.MOTCUA_WEBHOOK_SECRET:
-            return _("Chưa cấu hình: biến môi trường MOTCUA_WEBHOOK_SECRET (khóa ký) chưa được đặt.")
+            return NO_SECRET
         return None
 
     def message_for(self, dossier: Dossier, action: DossierAction, *, key: str) -> OutgoingMessage:
