@@ -28,7 +28,7 @@ from datetime import date, datetime, tzinfo
 
 from motcua.rules import payloads
 from motcua.rules.actions import ActionType
-from motcua.rules.lifecycle import DossierState, Outcome
+from motcua.rules.dossier_state import DossierState, Outcome
 from motcua.rules.roles import Role
 from motcua.rules.workdays import VIETNAM_TZ
 

@@ -13,7 +13,8 @@ from motcua.accounts.models import User
 from motcua.catalog.models import Agency
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.projections import counters_from_log, rebuild_counters, rebuild_state, stored_counters
-from motcua.dossiers.services import DossierError, open_dossier, perform, state_of
+from motcua.dossiers.services import DossierError, open_dossier, perform
+from motcua.dossiers.state import state_of
 from motcua.dossiers.tests.fixtures import counter_intake, offering_of, officer
 from motcua.metrics.models import DailyCount
 from motcua.rules.lifecycle import ActionType, allowed_actions

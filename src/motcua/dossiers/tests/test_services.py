@@ -10,7 +10,8 @@ from motcua.accounts.models import User
 from motcua.catalog.models import Agency
 from motcua.dossiers.models import Dossier, DossierAction, DossierStep
 from motcua.dossiers.projections import rebuild_state
-from motcua.dossiers.services import ActionRefused, InvalidInput, NotPermitted, open_dossier, perform, state_of
+from motcua.dossiers.services import ActionRefused, InvalidInput, NotPermitted, open_dossier, perform
+from motcua.dossiers.state import state_of
 from motcua.dossiers.tests.fixtures import counter_intake, offering_of
 from motcua.metrics.models import DailyCount
 from motcua.rules.lifecycle import ActionType
