@@ -27,6 +27,7 @@ from motcua.catalog.models import Offering
 from motcua.catalog.selectors import offering_for_intake
 from motcua.dossiers import idempotency
 from motcua.dossiers.models import ActionKind, Dossier, DossierDocument
+from motcua.dossiers.recording import upload_print
 from motcua.dossiers.schemas import (
     COMMON_ERRORS,
     WRITE_ERRORS,
@@ -200,9 +201,7 @@ def _request_print(request: HttpRequest) -> str:
     if request.FILES:
         parts.append(request.POST.urlencode())
         for name in sorted(request.FILES):
-            for upload in request.FILES.getlist(name):
-                parts.extend([name, upload.name or "", b"".join(upload.chunks())])
-                upload.seek(0)
+            parts += [name, *upload_print(request.FILES.getlist(name))]
     else:
         parts.append(request.body)
     return idempotency.fingerprint(parts)

@@ -65,10 +65,6 @@ def _records(user: User | None, key: str) -> Any:
 
 def earlier(user: User | None, key: str, print_: str) -> Answer | None:
     """The answer kept for ``(user, key)``, if any; :class:`KeyReused` when it was for another request."""
-    return _stored(user, key, print_)
-
-
-def _stored(user: User | None, key: str, print_: str) -> Answer | None:
     record = _records(user, key).first()
     if record is None:
         return None
@@ -85,9 +81,9 @@ def run_once(user: User | None, key: str | None, print_: str, work: Callable[[],
     """
     if not key:
         return work()
-    earlier = _stored(user, key, print_)
-    if earlier is not None:
-        return earlier
+    first = earlier(user, key, print_)
+    if first is not None:
+        return first
     try:
         with transaction.atomic():
             record = IdempotencyRecord.objects.create(user=user, key=key, fingerprint=print_)  # the claim
@@ -96,8 +92,8 @@ def run_once(user: User | None, key: str | None, print_: str, work: Callable[[],
             record.body = json.loads(json.dumps(body, cls=DjangoJSONEncoder))
             record.save(update_fields=["status_code", "body"])
     except IntegrityError:
-        earlier = _stored(user, key, print_)
-        if earlier is None:
+        first = earlier(user, key, print_)
+        if first is None:
             raise
-        return earlier
+        return first
     return record.status_code, record.body

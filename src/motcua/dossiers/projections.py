@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from motcua.dossiers.models import Dossier, DossierAction
@@ -41,17 +42,23 @@ def action_of(row: DossierAction) -> Action:
     return Action(kind, row.at, Actor(Role(row.actor_role), row.actor_agency_id), payload, facts, logged=True)
 
 
+#: Prefetch the log in its order: the batch commands read thousands of dossiers, one query per chunk.
+ACTIONS_IN_ORDER = Prefetch("actions", queryset=DossierAction.objects.order_by("seq"))
+
+
 def _rows(dossier: Dossier) -> list[DossierAction]:
-    return list(dossier.actions.order_by("seq"))
+    """The dossier's log in order (from the prefetch when there is one)."""
+    return sorted(dossier.actions.all(), key=lambda row: row.seq)
 
 
-def replay(dossier: Dossier, rows: list[DossierAction] | None = None) -> Iterator[tuple[DossierAction, DossierState]]:
-    """Each logged action with the state it led to."""
+def replay(dossier: Dossier) -> Iterator[tuple[DossierAction, Action, DossierState]]:
+    """Each logged action, as the reducer takes it, with the state it led to."""
     plan = plan_from(dossier.plan)
     state = DossierState()
-    for row in rows if rows is not None else _rows(dossier):
-        state = lifecycle.apply(state, plan, action_of(row))
-        yield row, state
+    for row in _rows(dossier):
+        action = action_of(row)
+        state = lifecycle.apply(state, plan, action)
+        yield row, action, state
 
 
 def rebuild_state(dossier: Dossier) -> DossierState:
@@ -63,7 +70,7 @@ def mismatched_dossiers(*, fix: bool = False, batch: int = 500) -> list[str]:
     """Codes of dossiers whose stored state (row or control sheet) differs from their log; with ``fix``,
     rewrite them from the log, each in its own transaction."""
     mismatched = []
-    dossiers = Dossier.objects.order_by("pk").prefetch_related(STEPS_IN_ORDER)
+    dossiers = Dossier.objects.order_by("pk").prefetch_related(STEPS_IN_ORDER, ACTIONS_IN_ORDER)
     for dossier in dossiers.iterator(chunk_size=batch):
         rebuilt = rebuild_state(dossier)
         if rebuilt == state_of(dossier):
@@ -85,11 +92,10 @@ CounterKey = tuple[date, int, int, str, str]  # day, agency, procedure, channel,
 def counters_from_log(batch: int = 500) -> dict[CounterKey, int]:
     """The live counters as the log says they should be (zero counters left out)."""
     totals: Counter[CounterKey] = Counter()
-    dossiers = Dossier.objects.order_by("pk")
+    dossiers = Dossier.objects.order_by("pk").prefetch_related(ACTIONS_IN_ORDER)
     for dossier in dossiers.iterator(chunk_size=batch):
         before = DossierState()
-        for row, state in replay(dossier):
-            action = action_of(row)
+        for row, action, state in replay(dossier):
             for delta in deltas(action.type, before, state, dossier.channel, action.payload, action.actor.role, row.at):
                 key = (delta.day, dossier.resolving_agency_id, dossier.procedure_id, dossier.channel, delta.metric)
                 totals[key] += delta.value
@@ -162,7 +168,11 @@ def reschedule(*, apply: bool = False, batch: int = 500) -> list[NewDeadlines]:
     """Running dossiers whose deadlines the current calendar would set otherwise; with ``apply``, a
     ``reschedule`` action by the system actor for each (one transaction each)."""
     found = []
-    running = Dossier.objects.filter(status__in=[s.value for s in ACTIVE_STATUSES]).order_by("pk")
+    running = (
+        Dossier.objects.filter(status__in=[s.value for s in ACTIVE_STATUSES])
+        .order_by("pk")
+        .prefetch_related(ACTIONS_IN_ORDER)
+    )
     for dossier in running.iterator(chunk_size=batch):
         change = new_deadlines(dossier)
         if change is None:

@@ -30,7 +30,7 @@ from motcua.dossiers.models import (
 )
 from motcua.dossiers.plans import plan_from
 from motcua.dossiers.signals import action_logged
-from motcua.dossiers.state import STEPS_IN_ORDER, project, state_of, sync_steps
+from motcua.dossiers.state import STEPS_IN_ORDER, current_state, project, sync_steps
 from motcua.metrics.services import add_to_counters
 from motcua.rules import counters, lifecycle, payloads
 from motcua.rules.lifecycle import Action, ActionType, Actor, DossierState, Facts, Plan, Refused
@@ -212,7 +212,7 @@ def act(
     system: str = "",
 ) -> Dossier:
     plan = plan_from(dossier.plan)
-    before = dossier.written_state or state_of(dossier)
+    before = current_state(dossier)
     actor, after = decide(before, plan, kind, actors, at, payload)
     project(dossier, after, plan)
     dossier.action_count += 1

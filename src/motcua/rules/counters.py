@@ -10,7 +10,8 @@ marks — a dossier becoming overdue — and is kept by the day it falls due ins
 
 - ``open_by_due_day``: dossiers in processing (received, not finished, not waiting for a supplement) whose
   legal due moment falls on that day. A dossier enters it when it is received or resumed, moves when its
-  due moment moves (a supplement, a reschedule), and leaves it when it ends or waits for the applicant. So
+  due moment moves (a supplement, a reschedule), and leaves it when it ends or waits for the applicant (a
+  pending supplement request ends processing at the request, RULES.md §7 indicator 2.1). So
   the dossiers *unfinished past due* on day T are the sum of ``open_by_due_day`` over the days before T — read
   from the counters, never by scanning dossiers (Decision 766/QĐ-TTg indicator 2.1: unfinished past due
   counts as late; RULES.md §7).

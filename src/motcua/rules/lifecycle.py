@@ -14,7 +14,9 @@ Rules implemented:
   intake ends in a receipt, a request to supplement listing everything missing, or a refusal with
   reasons (Decree 61/2018/NĐ-CP Art. 17 as kept by Decree 118/2025/NĐ-CP, [R]). An incomplete dossier
   is registered (``submit``) and gets the request to supplement before it is accepted: its clock starts
-  only at acceptance.
+  only at acceptance (RULES.md §3: the due moment counts from receipt). That such a request does not
+  count towards "more than one supplement request" (RULES.md §4, §7) is our reading, not stated there: the
+  rule judges processing, and nothing is processed before acceptance.
 - Deadlines counted in working time by ``rules.workdays``; the clock is paused while a supplement is
   awaited and the due moment moves by the paused working time (RULES.md §3, [V]).
 - Each step of the process template has its own due moment from its allotted time, and its outcome
@@ -25,7 +27,9 @@ Rules implemented:
   (RULES.md §3, [R]: "no later than one working day before" — the margin is a parameter,
   :data:`DEFAULT_APOLOGY_MARGIN_SECONDS`).
 - Stop, and withdrawal at the applicant's request, only while no decision has been taken (Circular
-  03/2025/TT-VPCP Art. 7, [V]); the stop notice is issued by the head of the resolving agency.
+  03/2025/TT-VPCP Art. 7, [V]). Who may stop is not stated in RULES.md: the stop notice (form 05) is
+  signed by the head of the agency ("Thủ trưởng cơ quan, đơn vị", [S] numbering of Appendix I), so the
+  table lets the head of the resolving agency stop — our reading of the form, kept in this one table.
 - The regime (Decree 61/2018 or Decree 118/2025) follows the receipt date (RULES.md §0, [V]).
 
 **A dossier keeps the deadlines it was given.** Every moment the reducer computes from the working
@@ -306,7 +310,8 @@ def _refuse(state: DossierState, plan: Plan, action: Action) -> DossierState:
 
 def _request_supplement(state: DossierState, plan: Plan, action: Action) -> DossierState:
     """Everything missing, in one request (form 02). Before acceptance nothing is paused: the clock has
-    not started, and the request does not count towards "more than one supplement request"."""
+    not started, and the request does not count towards "more than one supplement request" (our reading:
+    see the module's docstring)."""
     _payload(action, payloads.RequestSupplementPayload)
     if state.received_at is None:
         return replace(state, resume_status=state.status)

@@ -17,6 +17,11 @@ from motcua.rules import payloads
 from motcua.rules.lifecycle import ENDING_ACTIONS, ActionType
 
 
+def lines_of(text: str) -> list[str]:
+    """The non-empty lines of a text area, trimmed: how the workbench takes a list (one item a line)."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
 class IdempotentForm(forms.Form):
     """Carries a key generated when the form is shown: submitting it twice writes once."""
 
@@ -164,7 +169,7 @@ class ActionForm(IdempotentForm):
             if name in {"idempotency_key", "confirm", "documents"} or name.startswith("doc_") or value in (None, ""):
                 continue
             if name in {"reasons", "missing"}:
-                value = [line.strip() for line in value.splitlines() if line.strip()]
+                value = lines_of(value)
             if isinstance(value, datetime) and timezone.is_naive(value):
                 value = timezone.make_aware(value)
             data[name] = value

@@ -31,7 +31,7 @@ from motcua.rules.forms import FORM_KINDS
 from motcua.rules.lifecycle import ACTIVE_STATUSES, ActionType, Status
 from motcua.rules.queue import Colour, deadline_colour
 from motcua.rules.text import search_terms
-from motcua.web.forms import ActionForm, IntakeForm, QueueFilterForm
+from motcua.web.forms import ActionForm, IntakeForm, QueueFilterForm, lines_of
 
 _RELATED = ("procedure", "resolving_agency", "receiving_agency", "current_agency")
 #: What each colour of the queue means, for its legend and for each dot's tooltip.
@@ -206,7 +206,7 @@ def intake(request: HttpRequest, offering_id: int) -> HttpResponse:
                     checklist,
                     files,
                     incomplete=data["incomplete"],
-                    missing=[line.strip() for line in data["missing"].splitlines() if line.strip()],
+                    missing=lines_of(data["missing"]),
                 ),
                 user=request.user,
                 idempotency_key=data["idempotency_key"],
