@@ -30,6 +30,7 @@ from motcua.calendars.api import router as calendar_router
 from motcua.catalog.api import router as catalog_router
 from motcua.dossiers.api import router as dossier_router
 from motcua.dossiers.services import DossierError
+from motcua.integrations.api import router as sync_router
 from motcua.validation import UNREADABLE_BODY, UNREADABLE_JSON, describe, summary
 
 logger = logging.getLogger("django.request")
@@ -84,6 +85,7 @@ api = MotcuaAPI(
 api.add_router("", catalog_router)
 api.add_router("", calendar_router)
 api.add_router("", dossier_router)
+api.add_router("", sync_router)
 
 
 @api.exception_handler(ValidationError)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from motcua.accounts.models import User
+from motcua.catalog.models import Level
 from motcua.dossiers.actors import actor_capacities
 from motcua.dossiers.models import Dossier, DossierStep
 from motcua.dossiers.plans import plan_from
 from motcua.dossiers.state import current_state
 from motcua.rules.lifecycle import OPENING_ACTIONS, SYSTEM_ONLY_ACTIONS, ActionType, allowed_actions, may_act
-from motcua.rules.roles import OFFICER_ROLES
+from motcua.rules.roles import OFFICER_ROLES, PROVINCE_WIDE_READ_ROLES
 
 
 def public_dossier(code: str) -> Dossier | None:
@@ -22,11 +23,21 @@ def officer_agency_ids(user: User) -> list[int]:
     return list({m.agency_id for m in user.memberships.all()})
 
 
+def reads_province_wide(user: User) -> bool:
+    """Whether ``user`` reads every dossier: a monitoring role held at a province-level agency (``roles``)."""
+    if not user.is_authenticated:
+        return False
+    return user.memberships.filter(role__in=PROVINCE_WIDE_READ_ROLES, agency__level=Level.PROVINCE).exists()
+
+
 def visible_dossiers(user: User) -> QuerySet[Dossier]:
-    """Dossiers ``user`` may see: an officer those of their agencies (resolving, receiving, or at one of
-    their agency's steps now or before); a citizen their own; nobody else anything."""
+    """Dossiers ``user`` may see: the province's monitoring officer all of them; an officer those of their
+    agencies (resolving, receiving, or at one of their agency's steps now or before); a citizen their own;
+    nobody else anything. Seeing is not acting: what a user may do is the transition table's answer."""
     if not user.is_authenticated:
         return Dossier.objects.none()
+    if reads_province_wide(user):
+        return Dossier.objects.all()
     agencies = officer_agency_ids(user)
     scope = Q(applicant_user=user)
     if agencies:
@@ -75,6 +86,8 @@ def visible_page(user: User, dossiers: QuerySet[Dossier], *, before: int | None,
         return []
     if before is not None:
         dossiers = dossiers.filter(pk__lt=before)
+    if reads_province_wide(user):
+        return list(dossiers.order_by("-pk")[:limit])
     agencies = officer_agency_ids(user)
     branches = [dossiers.filter(applicant_user=user)]
     if agencies:

@@ -6,12 +6,7 @@ from typing import Any
 
 from motcua.dossiers.models import Dossier, DossierAction
 from motcua.integrations.destinations import destinations
-from motcua.integrations.services import enqueue
-
-
-def dossier_message_key(destination: str, dossier: Dossier, action: DossierAction) -> str:
-    """``<destination>:<dossier code>:<action seq>``: stable across retries, unique per event and receiver."""
-    return f"{destination}:{dossier.code}:{action.seq}"
+from motcua.integrations.services import enqueue_for
 
 
 def write_outbox_messages(sender: Any, *, dossier: Dossier, action: DossierAction, **kwargs: Any) -> None:
@@ -21,15 +16,4 @@ def write_outbox_messages(sender: Any, *, dossier: Dossier, action: DossierActio
     one always has its rows. A destination that is not configured (its settings unset) gets nothing.
     """
     for destination in destinations.configured():
-        key = dossier_message_key(destination.name, dossier, action)
-        message = destination.message_for(dossier, action, key=key)
-        if message is None:
-            continue
-        enqueue(
-            destination=destination.name,
-            event=message.event,
-            idempotency_key=key,
-            ordering_key=dossier.code,
-            payload=message.payload,
-            dossier=dossier,
-        )
+        enqueue_for(destination, dossier, action)

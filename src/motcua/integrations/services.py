@@ -6,6 +6,7 @@ Delivery itself (claim, call, mark) is ``delivery``; the worker loop is ``worker
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -14,12 +15,14 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from motcua.dossiers.models import Dossier
 from motcua.integrations.delivery import wake
+from motcua.integrations.destinations import Destination, destinations
 from motcua.integrations.models import OutboxMessage, OutboxState
 from motcua.integrations.selectors import due_messages, lease_is_free
 
 if TYPE_CHECKING:
-    from motcua.dossiers.models import Dossier
+    from motcua.dossiers.models import DossierAction
 
 
 def enqueue(
@@ -54,6 +57,29 @@ def enqueue(
         OutboxMessage.objects.bulk_create([row], ignore_conflicts=True)
 
 
+def dossier_message_key(destination: str, dossier: Dossier, action: DossierAction) -> str:
+    """``<destination>:<dossier code>:<action seq>``: stable across retries, unique per event and receiver."""
+    return f"{destination}:{dossier.code}:{action.seq}"
+
+
+def enqueue_for(destination: Destination, dossier: Dossier, action: DossierAction) -> bool:
+    """The destination's message for this action, added to the outbox (in the caller's transaction);
+    ``False`` when the destination does not care about the action."""
+    key = dossier_message_key(destination.name, dossier, action)
+    message = destination.message_for(dossier, action, key=key)
+    if message is None:
+        return False
+    enqueue(
+        destination=destination.name,
+        event=message.event,
+        idempotency_key=key,
+        ordering_key=dossier.code,
+        payload=message.payload,
+        dossier=dossier,
+    )
+    return True
+
+
 @transaction.atomic
 def redrive(message_ids: Iterable[int]) -> int:
     """Give dead messages a fresh set of tries, due now; returns how many were dead (others are left alone).
@@ -74,6 +100,41 @@ def redrive(message_ids: Iterable[int]) -> int:
         rows, ["state", "attempts", "next_attempt_at", "lease_expires_at", "redrive_count", "wake_task_id"]
     )
     return len(rows)
+
+
+@dataclass(frozen=True)
+class Resent:
+    redriven: int  # dead rows given a fresh set of tries
+    made_due: int  # rows waiting for their next try, made due now
+    queued: int  # rows written for dossiers that had none
+
+
+@transaction.atomic
+def resend_dossiers(destination_name: str, dossier_ids: Iterable[int]) -> Resent:
+    """Send again what ``destination_name`` has not acknowledged for these dossiers (the sync report's
+    re-drive; the caller chose them within its scope): dead rows are re-driven, waiting rows made due, and a
+    dossier that never had a row gets one per action of its log, under the keys they would have had, so the
+    receiver learns its whole history in order (``enqueue`` ignores a key already there).
+    """
+    ids = list(dossier_ids)
+    rows = OutboxMessage.objects.filter(destination=destination_name, dossier_id__in=ids)
+    redriven = redrive(rows.filter(state=OutboxState.DEAD).values_list("pk", flat=True))
+    now = timezone.now()
+    made_due = rows.filter(state=OutboxState.PENDING, next_attempt_at__gt=now).update(
+        next_attempt_at=now, wake_task_id=None
+    )
+    queued = 0
+    destination = destinations.get(destination_name)
+    if destination is not None and destination.problem() is None:
+        never = Dossier.objects.filter(pk__in=ids).exclude(
+            pk__in=OutboxMessage.objects.filter(destination=destination_name).values("dossier_id")
+        )
+        for dossier in never.select_related("procedure", "resolving_agency").prefetch_related("actions"):
+            for action in sorted(dossier.actions.all(), key=lambda a: a.seq):
+                queued += enqueue_for(destination, dossier, action)
+    if made_due:
+        wake_forgotten()
+    return Resent(redriven=redriven, made_due=made_due, queued=queued)
 
 
 def retry_now(*, destination: str | None = None) -> int:

@@ -24,5 +24,10 @@ class Role(enum.StrEnum):
 
 #: Roles that act on dossiers for an agency (the steps of a process are done in one of these).
 OFFICER_ROLES = frozenset({Role.COUNTER, Role.SPECIALIST, Role.LEADER})
+#: Roles that read every dossier of the province when held at a province-level agency: the monitoring officer
+#: follows the whole province's processing (the unsynchronised-dossier report, the scorecard's drill-down) and
+#: acts on none (it is not an officer role, so the transition table gives it no action). Held at a lower level,
+#: it reads that agency's dossiers only, as any member does.
+PROVINCE_WIDE_READ_ROLES = frozenset({Role.MONITOR})
 #: Roles a user can hold in an agency (memberships).
 MEMBERSHIP_ROLES = (Role.COUNTER, Role.SPECIALIST, Role.LEADER, Role.REFORM, Role.MONITOR)

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from motcua.web import citizen, views, workbench
+from motcua.web import citizen, sync, views, workbench
 
 app_name = "web"
 urlpatterns = [
@@ -17,6 +17,8 @@ urlpatterns = [
     path("workbench/intake/", workbench.intake_choose, name="workbench-intake"),
     path("workbench/intake/<int:offering_id>/", workbench.intake, name="workbench-intake-form"),
     path("workbench/book.xlsx", workbench.book, name="workbench-book"),
+    path("workbench/sync/", sync.sync_page, name="workbench-sync"),
+    path("workbench/sync/resend/", sync.resend, name="workbench-sync-resend"),
     path("workbench/dossiers/<str:code>/", workbench.dossier_page, name="workbench-dossier"),
     path("workbench/dossiers/<str:code>/actions/<str:action>/", workbench.act, name="workbench-act"),
     path("workbench/dossiers/<str:code>/forms/<str:kind>.pdf", workbench.form_pdf, name="workbench-form"),
