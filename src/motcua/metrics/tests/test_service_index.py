@@ -11,12 +11,14 @@ working hours 07:00–11:30 and 13:30–17:00 (8 a day). October 2025 has no pub
 | B | received Mon 06/10 08:00, result ready Wed 08/10 07:30 (the due day, before 08:00) | on time |
 | C | received Mon 06/10 08:00, a supplement asked and given twice, result ready Tue 07/10 09:00 | late (2nd request) |
 | D | received Mon 06/10 08:00, forwarded, nothing more: unfinished, past due since Wed 08/10 08:00 | late (overdue) |
-| E | received Mon 06/10 08:00, supplement asked 09:00, given Thu 09/10 09:00 (24 h paused: due Mon 13/10 08:00), ready Fri 10/10 | early (pause) |
+| E | received 06/10 08:00, supplement asked 09:00, given Thu 09/10 09:00, ready Fri 10/10 10:00 | early (pause) |
 | F | received Mon 27/10 08:00, supplement asked 09:00, never given: past its due, but paused | not counted |
 | G | received Mon 06/10 08:00, result ready Thu 09/10 10:00 | late |
 | H | received Mon 06/10 08:00, refused 09:00 | not counted |
 | I | filed online, accepted Fri 31/10 14:00 (due Tue 04/11): not yet due at the month's end | not counted |
 | J | received Tue 30/09 08:00, result ready Wed 01/10 10:00 (period by the end for 2.1) | early |
+
+E was paused 24 working hours (Mon 09:00 → Thu 09:00): its due moves to Mon 13/10 08:00.
 
 October, by hand: 2.1 = (A, B, E, J) 4 ÷ (A, B, C, E, G, J finished + D overdue) 7 = 0.5714…, × 20 = 11.43.
 Received in October: A–I = 9 (J was received in September); online: I = 1 → 3.3 = (1/9 ÷ 0.5) × 6 = 1.33;
