@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from motcua.accounts.models import User
-from motcua.accounts.selectors import reads_province_wide
+from motcua.catalog.selectors import reads_province_wide
 from motcua.dossiers.actors import actor_capacities
 from motcua.dossiers.models import Dossier, DossierStep
 from motcua.dossiers.plans import plan_from

@@ -4,7 +4,7 @@ Computed from ``DailyCount`` only — two aggregate queries over the (agency, me
 indexes, O(agencies × procedures × days) rows, never the dossiers (DESIGN.md principle 5). The formulas are
 ``rules.service_index``'s; this module sums the counter rows each term names.
 
-Who may read it (issue 13): the province's monitoring officer (``accounts.selectors.reads_province_wide``) and
+Who may read it (issue 13): the province's monitoring officer (``catalog.selectors.reads_province_wide``) and
 any reform officer, every agency and the province; an agency's leader or monitoring officer, their agency.
 The index is aggregate (no personal data), so a reform officer held at any agency reads all of it: reading,
 the reform officer measures the whole programme.
@@ -20,8 +20,8 @@ from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
 from motcua.accounts.models import User
-from motcua.accounts.selectors import reads_province_wide
 from motcua.catalog.models import Agency
+from motcua.catalog.selectors import reads_province_wide
 from motcua.metrics.models import DailyCount
 from motcua.rules.counters import METRICS
 from motcua.rules.roles import Role
