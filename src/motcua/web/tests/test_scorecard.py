@@ -39,7 +39,7 @@ def test_the_table_links_each_number_to_its_dossiers(
     assert page.status_code == 200
     html = page.content.decode()
     assert "Hồ sơ giải quyết trước hạn, đúng hạn" in html
-    assert "11,43 / 20" in html or "11.43 / 20" in html
+    assert "11,43 / 20<" in html  # Vietnamese decimal comma, 2 decimals
     assert "n/a" in html
     link = f"/workbench/scorecard/2.1/numerator/?start=2025-10-01&amp;end=2025-10-31&amp;agency={commune.identifier}"
     assert link in html
