@@ -23,8 +23,7 @@ E was paused 24 working hours (Mon 09:00 → Thu 09:00): its due moves to Mon 13
 October, by hand: 2.1 = (A, B, E, J) 4 ÷ (A, B, C, E, G, J finished + D overdue) 7 = 0.5714…, × 20 = 11.43.
 Received in October: A–I = 9 (J was received in September); online: I = 1 → 3.3 = (1/9 ÷ 0.5) × 6 = 1.33;
 digitised (uploaded e-copies: the online one) 1 → 4.2 = (1/9 ÷ 0.8) × 4 = 0.56; reused 0 → 4.4 = 0.00 (not
-n/a). Total 13.32 of 32 points that could be evaluated. (The digitised figure is a strict xfail: the counter
-misses e-copies that came with an online submission — see the test.) August 2025: nothing at all → every indicator n/a.
+n/a). Total 13.32 of 32 points that could be evaluated. August 2025: nothing at all → every indicator n/a.
 """
 
 from datetime import date, datetime
@@ -159,11 +158,6 @@ def test_the_index_of_october(scenario: dict[str, Dossier], commune: Agency) -> 
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="rules.counters counts 'digitised' (and 'reused') only from a RECEIVE's opening payload: an online "
-    "dossier, whose e-copies came with its SUBMIT, is not counted when it is ACCEPTed",
-)
 def test_an_accepted_online_dossier_is_digitised(scenario: dict[str, Dossier], commune: Agency) -> None:
     result = service_index(Scope(agency=commune), *OCTOBER, today=TODAY)
     digitised = result.indicator("4.2")
