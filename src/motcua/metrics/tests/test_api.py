@@ -104,7 +104,12 @@ def test_bad_queries_are_422_in_vietnamese(monitor: User, commune: Agency) -> No
         assert answer.json()["detail"].startswith("Dữ liệu không hợp lệ")
 
 
-def test_the_drilldown_route(scenario: dict[str, Dossier], commune: Agency, monitor: User) -> None:  # noqa: F811
+def test_the_drilldown_route(
+    scenario: dict[str, Dossier],  # noqa: F811
+    commune: Agency,
+    other_commune: Agency,
+    monitor: User,
+) -> None:
     url = f"{URL}/2.1/dossiers"
     params = {"agency": commune.identifier, **OCTOBER, "part": "denominator", "limit": 5}
     first = client_of(monitor).get(url, params).json()
@@ -118,3 +123,7 @@ def test_the_drilldown_route(scenario: dict[str, Dossier], commune: Agency, moni
     missing = client_of(monitor).get(f"{URL}/4.1/dossiers", {**params, "part": "numerator"})
     assert missing.status_code == 404
     assert "chưa có danh sách" in missing.json()["detail"]
+    stranger = officer("ld-khac", other_commune, "leader")
+    assert client_of(stranger).get(url, params).status_code == 403
+    own = client_of(stranger).get(url, {**params, "agency": other_commune.identifier})
+    assert own.json()["items"] == []
