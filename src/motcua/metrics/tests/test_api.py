@@ -83,6 +83,9 @@ def test_who_may_read_it(scenario: dict[str, Dossier], commune: Agency, other_co
         assert "quyền" in answer.json()["detail"] or "dành cho" in answer.json()["detail"]
     specialist = User.objects.get(username="specialist")
     assert client_of(specialist).get(URL, {"agency": commune.identifier, **OCTOBER}).status_code == 403
+    local_monitor = officer("giamsat-xa", commune, "monitor")  # held at a commune: that commune only
+    assert client_of(local_monitor).get(URL, {"agency": commune.identifier, **OCTOBER}).status_code == 200
+    assert client_of(local_monitor).get(URL, OCTOBER).status_code == 403
     reform = officer("cchc", other_commune, "reform")
     assert client_of(reform).get(URL, OCTOBER).status_code == 200
     assert Client().get(URL, OCTOBER).status_code == 401
