@@ -16,7 +16,9 @@ example is still waiting for the next), and the run is the same in any order. Pa
 about two cases in three that have a valid ``{code}`` get the code of an existing dossier (or procedure,
 or a dossier's document), so that the action routes are exercised on real dossiers, beyond their 404.
 The requests speak as the three officers of the demo ward (counter, specialist, leader), one chosen per
-case, so that every action has someone who may perform it.
+case, so that every action has someone who may perform it; the metrics routes also as the province's
+monitoring officer (``motcua-giamsat``), who reads every agency's index, with the ward's identifier as the
+``agency`` of about two valid cases in three and an existing indicator in their path.
 
 Reproducible: hypothesis is derandomised (the same cases on every run) and keeps no example database.
 To explore beyond CI's budget: ``FUZZ_EXAMPLES=500 FUZZ_SEED=<n> pytest tests/test_api_fuzz.py``
@@ -59,6 +61,8 @@ FUZZ_SEED = os.environ.get("FUZZ_SEED")
 DEMO_DOSSIERS = 40
 #: The demo ward's officers (``load_demo``), whose dossiers the demo creates.
 OFFICERS = ("motcua-mc-xa", "motcua-cv-xa", "motcua-ld-xa")
+#: The province's monitoring officer: the metrics routes are also asked as them.
+MONITOR = "motcua-giamsat"
 FAST_HASHER = "django.contrib.auth.hashers.MD5PasswordHasher"  # load_demo sets passwords; tests need no strong hash
 
 CONFIG = schemathesis.Config.from_dict(
@@ -126,6 +130,8 @@ class World:
     hidden_codes: list[str] = field(default_factory=list)  # …and those they do not (a 404 each)
     documents: list[tuple[str, int]] = field(default_factory=list)
     procedures: list[str] = field(default_factory=list)
+    monitor_token: str = ""
+    agencies: list[str] = field(default_factory=list)  # the ward's, for the metrics routes' ``agency``
 
 
 WORLD = World()
@@ -169,6 +175,8 @@ def world(django_db_setup: None, django_db_blocker: Any, tmp_path_factory: Any, 
                 DossierDocument.objects.filter(dossier__code__in=visible).values_list("dossier__code", "pk")
             )
             WORLD.procedures = sorted(Procedure.objects.values_list("code", flat=True))
+            WORLD.monitor_token = create_api_token(User.objects.get(username=MONITOR), "schemathesis")
+            WORLD.agencies = sorted({m.agency.identifier for m in officers[2].memberships.all()})
             assert len(WORLD.codes) >= 20, "the demo data changed: the ward's officers see few dossiers"
             assert WORLD.hidden_codes, "the demo data changed: the ward's officers see every dossier"
             assert WORLD.documents, "the demo data changed: no dossier has a file"
@@ -218,6 +226,9 @@ def _draw(case: Any, salt: str, choices: list[Any]) -> Any | None:
 
 def _aim(case: Any) -> None:
     """Existing objects in the path of valid cases (an invalid path parameter stays as generated)."""
+    if case.operation.path.startswith("/api/v1/metrics/"):
+        _aim_metrics(case)
+        return
     if not case.path_parameters or (case.meta is not None and case.meta.is_negative_at(ParameterLocation.PATH)):
         return
     path = case.operation.path
@@ -235,6 +246,20 @@ def _aim(case: Any) -> None:
             case.path_parameters["code"] = code
 
 
+def _aim_metrics(case: Any) -> None:
+    """The ward's agency in a valid query, an existing indicator in a valid path."""
+    negative = case.meta is not None and case.meta.is_negative_at
+    if isinstance(case.query, dict) and not (negative and negative(ParameterLocation.QUERY)):
+        agency = _draw(case, "agency", WORLD.agencies)
+        if agency:
+            case.query["agency"] = agency
+            case.query.pop("level", None)
+    if "indicator" in (case.path_parameters or {}) and not (negative and negative(ParameterLocation.PATH)):
+        indicator = _draw(case, "indicator", ["2.1", "3.3", "4.2", "1.4"])
+        if indicator:
+            case.path_parameters["indicator"] = indicator
+
+
 def _aim_documents(case: Any) -> None:
     """A valid body's ``documents`` (``record_result``, …) often lists files of its dossier: generated ids
     are never a dossier's, and the action would always be refused for them (422)."""
@@ -250,7 +275,10 @@ def _aim_documents(case: Any) -> None:
 
 
 def _token(case: Any) -> str:
-    return WORLD.tokens[_digest(case, "officer") % len(WORLD.tokens)]
+    tokens = WORLD.tokens
+    if case.operation.path.startswith("/api/v1/metrics/"):
+        tokens = [*tokens, WORLD.monitor_token]
+    return tokens[_digest(case, "officer") % len(tokens)]
 
 
 @schema.parametrize()

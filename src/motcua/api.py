@@ -29,8 +29,10 @@ from ninja.renderers import JSONRenderer
 from motcua.calendars.api import router as calendar_router
 from motcua.catalog.api import router as catalog_router
 from motcua.dossiers.api import router as dossier_router
+from motcua.dossiers.drilldown_api import router as drilldown_router
 from motcua.dossiers.services import DossierError
 from motcua.integrations.api import router as sync_router
+from motcua.metrics.api import router as metrics_router
 from motcua.validation import UNREADABLE_BODY, UNREADABLE_JSON, describe, summary
 
 logger = logging.getLogger("django.request")
@@ -86,6 +88,8 @@ api.add_router("", catalog_router)
 api.add_router("", calendar_router)
 api.add_router("", dossier_router)
 api.add_router("", sync_router)
+api.add_router("", metrics_router)
+api.add_router("", drilldown_router)
 
 
 @api.exception_handler(ValidationError)

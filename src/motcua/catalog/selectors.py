@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from motcua.accounts.models import User
 from motcua.catalog.models import (
+    Level,
     Offering,
     OfferingChannel,
     Procedure,
@@ -13,6 +15,7 @@ from motcua.catalog.models import (
     ProcessTemplate,
 )
 from motcua.catalog.versioning import VersionedCache
+from motcua.rules.roles import PROVINCE_WIDE_READ_ROLES
 from motcua.rules.text import search_terms
 
 
@@ -99,3 +102,12 @@ def offering_for_intake(procedure_code: str, agency_identifier: str) -> Offering
         )
 
     return _intake_offerings.get((procedure_code, agency_identifier), load)
+
+
+def reads_province_wide(user: User) -> bool:
+    """Whether ``user`` reads every dossier and every agency's figures: a monitoring role held at a
+    province-level agency (``rules.roles.PROVINCE_WIDE_READ_ROLES``). Here, with the agencies' levels, so that
+    the dossiers and the metrics apps authorise by the same rule."""
+    if not user.is_authenticated:
+        return False
+    return user.memberships.filter(role__in=PROVINCE_WIDE_READ_ROLES, agency__level=Level.PROVINCE).exists()

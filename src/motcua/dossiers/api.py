@@ -162,12 +162,12 @@ def detail_data(dossier: Dossier, request: HttpRequest) -> dict[str, Any]:
     return data
 
 
-_RELATED = ("procedure", "resolving_agency", "receiving_agency", "current_agency")
+RELATED = ("procedure", "resolving_agency", "receiving_agency", "current_agency")
 
 
 def _visible(request: HttpRequest, code: str) -> Dossier:
     """The dossier if the caller may see it; 404 otherwise (whether it exists is not disclosed)."""
-    dossier = visible_dossiers(request.auth).select_related(*_RELATED).filter(code=code).first()
+    dossier = visible_dossiers(request.auth).select_related(*RELATED).filter(code=code).first()
     if dossier is None:
         raise HttpError(404, _("Không tìm thấy hồ sơ “%(code)s” trong phạm vi bạn được xem.") % {"code": code[:80]})
     return dossier
@@ -266,7 +266,7 @@ def create_dossier_with_files(request: HttpRequest, data: Form[str], idempotency
     summary="Danh sách hồ sơ được xem (phân trang bằng con trỏ)",
 )
 def list_dossiers(request: HttpRequest, filters: Query[DossierFilter]) -> Any:
-    dossiers = Dossier.objects.select_related(*_RELATED)
+    dossiers = Dossier.objects.select_related(*RELATED)
     if filters.status:
         dossiers = dossiers.filter(status=filters.status)
     if filters.procedure:
@@ -277,22 +277,22 @@ def list_dossiers(request: HttpRequest, filters: Query[DossierFilter]) -> Any:
         dossiers = dossiers.filter(channel=filters.channel)
     for term in search_terms(filters.q):
         dossiers = dossiers.filter(search_text__contains=term)
-    before = _decode_cursor(filters.cursor) if filters.cursor else None
+    before = decode_cursor(filters.cursor) if filters.cursor else None
     page = visible_page(request.auth, dossiers, before=before, limit=filters.limit + 1)
     more = len(page) > filters.limit
     page = page[: filters.limit]
     now = timezone.now()
     return {
         "items": [dossier_data(d, now) for d in page],
-        "next_cursor": _encode_cursor(page[-1].pk) if more else None,
+        "next_cursor": encode_cursor(page[-1].pk) if more else None,
     }
 
 
-def _encode_cursor(pk: int) -> str:
+def encode_cursor(pk: int) -> str:
     return base64.urlsafe_b64encode(f"id:{pk}".encode()).decode().rstrip("=")
 
 
-def _decode_cursor(cursor: str) -> int:
+def decode_cursor(cursor: str) -> int:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         kind, value = raw.split(":", 1)
@@ -321,7 +321,7 @@ def _action_route(kind: ActionType) -> None:
 
         def run() -> idempotency.Answer:
             done = perform(dossier, kind, user=request.auth, payload=payload)
-            return 200, detail_data(Dossier.objects.select_related(*_RELATED).get(pk=done.pk), request)
+            return 200, detail_data(Dossier.objects.select_related(*RELATED).get(pk=done.pk), request)
 
         return _once(request, idempotency_key, run)
 

@@ -95,8 +95,14 @@ def counters_from_log(batch: int = 500) -> dict[CounterKey, int]:
     dossiers = Dossier.objects.order_by("pk").prefetch_related(ACTIONS_IN_ORDER)
     for dossier in dossiers.iterator(chunk_size=batch):
         before = DossierState()
+        opening: payloads.OpeningPayload | None = None
         for row, action, state in replay(dossier):
-            for delta in deltas(action.type, before, state, dossier.channel, action.payload, action.actor.role, row.at):
+            if opening is None and isinstance(action.payload, payloads.OpeningPayload):
+                opening = action.payload  # the first action's: what an acceptance counts
+            changes = deltas(
+                action.type, before, state, dossier.channel, action.payload, action.actor.role, row.at, opening=opening
+            )
+            for delta in changes:
                 key = (delta.day, dossier.resolving_agency_id, dossier.procedure_id, dossier.channel, delta.metric)
                 totals[key] += delta.value
             before = state

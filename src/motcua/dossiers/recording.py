@@ -33,7 +33,7 @@ from motcua.dossiers.signals import action_logged
 from motcua.dossiers.state import STEPS_IN_ORDER, current_state, project, sync_steps
 from motcua.metrics.services import add_to_counters
 from motcua.rules import counters, lifecycle, payloads
-from motcua.rules.lifecycle import Action, ActionType, Actor, DossierState, Facts, Plan, Refused
+from motcua.rules.lifecycle import OPENING_ACTIONS, Action, ActionType, Actor, DossierState, Facts, Plan, Refused
 from motcua.validation import describe
 
 
@@ -73,6 +73,15 @@ class Step:
     at: datetime
 
 
+def opening_payload(dossier: Dossier) -> payloads.OpeningPayload | None:
+    """What the dossier was registered with (its first action's payload), which its acceptance counts."""
+    first = DossierAction.objects.filter(dossier=dossier).order_by("seq").values_list("type", "payload").first()
+    if first is None or ActionType(first[0]) not in OPENING_ACTIONS:
+        return None
+    payload = payloads.parse(ActionType(first[0]), first[1])
+    return payload if isinstance(payload, payloads.OpeningPayload) else None
+
+
 def log_action(dossier: Dossier, plan: Plan, step: Step, user: User | None, system: str = "") -> DossierAction:
     """Append one action to the log, sync the control sheet, add to the counters and tell the observers;
     the dossier row already holds the state the action led to."""
@@ -94,7 +103,10 @@ def log_action(dossier: Dossier, plan: Plan, step: Step, user: User | None, syst
         facts=Facts.between(before, after).to_json(),
     )
     sync_steps(dossier, before, after, plan)
-    changes = counters.deltas(step.kind, before, after, dossier.channel, step.payload, step.actor.role, step.at)
+    opening = opening_payload(dossier) if step.kind is ActionType.ACCEPT else None
+    changes = counters.deltas(
+        step.kind, before, after, dossier.channel, step.payload, step.actor.role, step.at, opening=opening
+    )
     add_to_counters(dossier.resolving_agency_id, dossier.procedure_id, dossier.channel, changes)
     action_logged.send(sender=DossierAction, dossier=dossier, action=action)
     return action

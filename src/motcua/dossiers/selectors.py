@@ -5,13 +5,13 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from motcua.accounts.models import User
-from motcua.catalog.models import Level
+from motcua.catalog.selectors import reads_province_wide
 from motcua.dossiers.actors import actor_capacities
 from motcua.dossiers.models import Dossier, DossierStep
 from motcua.dossiers.plans import plan_from
 from motcua.dossiers.state import current_state
 from motcua.rules.lifecycle import OPENING_ACTIONS, SYSTEM_ONLY_ACTIONS, ActionType, allowed_actions, may_act
-from motcua.rules.roles import OFFICER_ROLES, PROVINCE_WIDE_READ_ROLES
+from motcua.rules.roles import OFFICER_ROLES
 
 
 def public_dossier(code: str) -> Dossier | None:
@@ -21,13 +21,6 @@ def public_dossier(code: str) -> Dossier | None:
 
 def officer_agency_ids(user: User) -> list[int]:
     return list({m.agency_id for m in user.memberships.all()})
-
-
-def reads_province_wide(user: User) -> bool:
-    """Whether ``user`` reads every dossier: a monitoring role held at a province-level agency (``roles``)."""
-    if not user.is_authenticated:
-        return False
-    return user.memberships.filter(role__in=PROVINCE_WIDE_READ_ROLES, agency__level=Level.PROVINCE).exists()
 
 
 def visible_dossiers(user: User) -> QuerySet[Dossier]:

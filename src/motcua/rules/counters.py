@@ -101,8 +101,15 @@ def deltas(
     actor_role: Role,
     at: datetime,
     tz: tzinfo = VIETNAM_TZ,
+    *,
+    opening: payloads.OpeningPayload | None = None,
 ) -> list[Delta]:
-    """The counters ``kind`` changes, given the states around it, the dossier's channel and what it carried."""
+    """The counters ``kind`` changes, given the states around it, the dossier's channel and what it carried.
+
+    ``opening``: the payload the dossier was registered with (its first action's), for an ``accept`` — whose
+    own payload is only the desk's checklist: the e-copies uploaded with an online submission (or scanned at
+    registration) and the documents taken from the data store count as digitised and reused on the day the
+    dossier is received, as for a dossier received at once."""
     day = at.astimezone(tz).date()
     found: list[Delta] = []
 
@@ -113,7 +120,8 @@ def deltas(
         count("received")
         if channel == "online":
             count("received_online")
-        opening = payload if isinstance(payload, payloads.OpeningPayload) else None
+        if isinstance(payload, payloads.OpeningPayload):
+            opening = payload
         if opening is not None and opening.documents:
             count("digitised")
         if opening is not None and opening.reused_documents:

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from motcua.web import citizen, sync, views, workbench
+from motcua.web import citizen, scorecard, sync, views, workbench
 
 app_name = "web"
 urlpatterns = [
@@ -19,6 +19,13 @@ urlpatterns = [
     path("workbench/book.xlsx", workbench.book, name="workbench-book"),
     path("workbench/sync/", sync.sync_page, name="workbench-sync"),
     path("workbench/sync/resend/", sync.resend, name="workbench-sync-resend"),
+    path("workbench/scorecard/", scorecard.scorecard_page, name="workbench-scorecard"),
+    path("workbench/scorecard.xlsx", scorecard.scorecard_xlsx, name="workbench-scorecard-xlsx"),
+    path(
+        "workbench/scorecard/<str:indicator>/<str:part>/",
+        scorecard.scorecard_dossiers,
+        name="workbench-scorecard-dossiers",
+    ),
     path("workbench/dossiers/<str:code>/", workbench.dossier_page, name="workbench-dossier"),
     path("workbench/dossiers/<str:code>/actions/<str:action>/", workbench.act, name="workbench-act"),
     path("workbench/dossiers/<str:code>/forms/<str:kind>.pdf", workbench.form_pdf, name="workbench-form"),

@@ -113,6 +113,9 @@ ROUTES_WITHOUT_A_DOSSIER = {
     ("get", "/api/v1/dossiers"),
     ("post", "/api/v1/dossiers"),
     ("post", "/api/v1/dossiers/upload"),
+    # the service index's drill-down: a list inside ``visible_dossiers`` for leaders and monitors only, its scope
+    # checked in ``metrics/tests`` (another agency's leader is refused, and lists none of the dossiers)
+    ("get", "/api/v1/metrics/service-index/{indicator}/dossiers"),
 }
 
 

@@ -113,6 +113,33 @@ def test_a_request_before_acceptance_is_not_processing() -> None:
     }
 
 
+def test_an_accepted_submission_counts_its_e_copies_on_the_receipt_day() -> None:
+    """Filed online on Monday with two e-copies and one document from the data store, accepted on Tuesday:
+    received, online, digitised and reused on Tuesday — from what it was registered with."""
+    walk = Walk("online")
+    opening = payloads.OpeningPayload(documents=[1, 2], reused_documents=[3], online=True)
+    registered = apply(
+        walk.state, PLAN, Action(ActionType.SUBMIT, vn(2025, 9, 8, 20, 0), Actor(Role.APPLICANT, None), opening)
+    )
+    assert (
+        deltas(ActionType.SUBMIT, walk.state, registered, "online", opening, Role.APPLICANT, vn(2025, 9, 8, 20, 0))
+        == []
+    )
+    accept = payloads.AcceptPayload()
+    accepted = apply(
+        registered, PLAN, Action(ActionType.ACCEPT, vn(2025, 9, 9, 9, 0), Actor(Role.COUNTER, DESK), accept)
+    )
+    found = deltas(
+        ActionType.ACCEPT, registered, accepted, "online", accept, Role.COUNTER, vn(2025, 9, 9, 9, 0), opening=opening
+    )
+    assert {(d.day, d.metric) for d in found if d.metric != "open_by_due_day"} == {
+        (date(2025, 9, 9), "received"),
+        (date(2025, 9, 9), "received_online"),
+        (date(2025, 9, 9), "digitised"),
+        (date(2025, 9, 9), "reused"),
+    }
+
+
 def test_payments_by_who_confirmed_them() -> None:
     walk = Walk("online")
     found = walk.do(ActionType.RECEIVE, Role.COUNTER, DESK, vn(2025, 9, 8, 8, 0), reused_documents=[3])

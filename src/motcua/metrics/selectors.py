@@ -1,0 +1,116 @@
+"""Reads of the live counters: the Decision 766 service index of an agency, a level or the province over a period.
+
+Computed from ``DailyCount`` only — two aggregate queries over the (agency, metric, day) / (metric, day)
+indexes, O(agencies × procedures × days) rows, never the dossiers (DESIGN.md principle 5). The formulas are
+``rules.service_index``'s; this module sums the counter rows each term names.
+
+Who may read it (issue 13): the province's monitoring officer (``catalog.selectors.reads_province_wide``) and
+any reform officer, every agency and the province; an agency's leader or monitoring officer, their agency.
+The index is aggregate (no personal data), so a reform officer held at any agency reads all of it: reading,
+the reform officer measures the whole programme.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import QuerySet, Sum
+from django.utils import timezone
+
+from motcua.accounts.models import User
+from motcua.catalog.models import Agency
+from motcua.catalog.selectors import reads_province_wide
+from motcua.metrics.models import DailyCount
+from motcua.rules.counters import METRICS
+from motcua.rules.roles import Role
+from motcua.rules.service_index import (
+    IndexResult,
+    IndexVersion,
+    Term,
+    Window,
+    evaluate,
+    overdue_cutoff,
+    values_from,
+    version_for,
+)
+
+#: Roles that read the index of every agency and of the province (besides the province-wide monitor).
+PROVINCE_INDEX_ROLES = frozenset({Role.REFORM})
+#: Roles that read the index of the agency they are a member of.
+AGENCY_INDEX_ROLES = frozenset({Role.LEADER, Role.MONITOR, Role.REFORM})
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose counters: one agency, the agencies of one level, or (both None) the whole province."""
+
+    agency: Agency | None = None
+    level: str | None = None
+
+    def filter(self, rows: QuerySet[DailyCount]) -> QuerySet[DailyCount]:
+        if self.agency is not None:
+            return rows.filter(agency_id=self.agency.pk)
+        if self.level is not None:
+            return rows.filter(agency__level=self.level)
+        return rows
+
+
+def reads_every_index(user: User) -> bool:
+    if not user.is_authenticated:
+        return False
+    return reads_province_wide(user) or user.memberships.filter(role__in=PROVINCE_INDEX_ROLES).exists()
+
+
+def may_read_index(user: User, scope: Scope) -> bool:
+    """Whether ``user`` may read the index of ``scope`` (see the module's docstring)."""
+    if reads_every_index(user):
+        return True
+    if scope.agency is None:
+        return False
+    return user.memberships.filter(agency_id=scope.agency.pk, role__in=AGENCY_INDEX_ROLES).exists()
+
+
+def index_agencies(user: User) -> list[Agency]:
+    """The agencies whose index ``user`` may pick (the dashboard's list), by name."""
+    agencies = Agency.objects.order_by("level", "name")
+    if reads_every_index(user):
+        return list(agencies)
+    ids = user.memberships.filter(role__in=AGENCY_INDEX_ROLES).values_list("agency_id", flat=True)
+    return list(agencies.filter(pk__in=ids))
+
+
+def summed_terms(terms: Iterable[Term], scope: Scope, first: date, last: date, today: date) -> dict[Term, int]:
+    """Each term summed over its window: event counters over the days ``first``…``last``; the overdue
+    window over the due days before :func:`rules.service_index.overdue_cutoff`."""
+    wanted = set(terms)
+    found: dict[Term, int] = {}
+    in_period = {t.metric for t in wanted if t.window is Window.PERIOD and t.metric in METRICS}
+    if in_period:
+        rows = scope.filter(DailyCount.objects.filter(metric__in=in_period, day__range=(first, last)))
+        for metric, total in rows.values_list("metric").annotate(total=Sum("value")).order_by():
+            found[Term(metric, Window.PERIOD)] = total
+    overdue = {t.metric for t in wanted if t.window is Window.OVERDUE_AT_END and t.metric in METRICS}
+    if overdue:
+        cutoff = overdue_cutoff(last, today)
+        rows = scope.filter(DailyCount.objects.filter(metric__in=overdue, day__lt=cutoff))
+        for metric, total in rows.values_list("metric").annotate(total=Sum("value")).order_by():
+            found[Term(metric, Window.OVERDUE_AT_END)] = total
+    return found
+
+
+def service_index(
+    scope: Scope,
+    first: date,
+    last: date,
+    *,
+    today: date | None = None,
+    version: IndexVersion | None = None,
+) -> IndexResult:
+    """The service index of ``scope`` over ``first``…``last`` (inclusive), scored by the version in force on
+    ``first`` unless one is given."""
+    version = version or version_for(first)
+    wanted = {term for indicator in version.indicators for term in indicator.inputs()}
+    found = summed_terms(wanted, scope, first, last, today or timezone.localdate())
+    return evaluate(version, values_from(found, METRICS))
