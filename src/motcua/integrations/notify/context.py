@@ -62,17 +62,23 @@ def _amount(value: Any) -> Decimal | None:
 
 
 def fee_lines(terms: dict[str, Any]) -> tuple[list[str], str]:
-    """The fee lines of the dossier's terms as texts, and their total (empty when an amount is unknown)."""
-    lines, total, known = [], Decimal(0), True
+    """The fee lines of the dossier's terms as texts (with their conditions), and their total — empty when an
+    amount is unknown or a line has a condition (an exemption may apply: the desk tells the amount)."""
+    lines, total, certain = [], Decimal(0), True
     for fee in terms.get("fees", []):
         amount = _amount(fee.get("amount_vnd"))
+        condition = " ".join(str(fee.get("condition") or "").split())
+        line = str(fee.get("name", ""))
         if amount is None:
-            known = False
-            lines.append(str(fee.get("name", "")))
+            certain = False
         else:
             total += amount
-            lines.append(f"{fee.get('name', '')}: {money(amount)}")
-    return lines, money(total) if known and lines else ""
+            line += f": {money(amount)}"
+        if condition:
+            certain = False
+            line += f" ({condition})"
+        lines.append(line)
+    return lines, money(total) if certain and lines else ""
 
 
 def context_for(notice: Notice, dossier: Dossier, action: DossierAction) -> dict[str, Any]:
