@@ -36,20 +36,46 @@ def test_the_demo_runs_server_worker_and_standin_and_delivers(
 ) -> None:
     web, hook = free_port(), free_port()
     env = subprocess_env(MOTCUA_DEBUG=1, MOTCUA_WORKER_POLL_SECONDS=0.05)
-    env.pop("MOTCUA_WEBHOOK_URL", None)
-    env.pop("MOTCUA_WEBHOOK_SECRET", None)
+    for name in (
+        "MOTCUA_WEBHOOK_URL",
+        "MOTCUA_WEBHOOK_SECRET",
+        "MOTCUA_SMS_URL",
+        "MOTCUA_SMS_TOKEN",
+        "MOTCUA_EMAIL_URL",
+    ):
+        env.pop(name, None)
+    sms = free_port()
     log = tmp_path / "demo.log"
     with log.open("w") as out:
         demo = subprocess.Popen(
-            [*CLI, "demo", "--addr", f"127.0.0.1:{web}", "--standin-port", str(hook), "--noreload"],
+            [
+                *CLI,
+                "demo",
+                "--addr",
+                f"127.0.0.1:{web}",
+                "--standin-port",
+                str(hook),
+                "--sms-standin-port",
+                str(sms),
+                "--noreload",
+            ],
             stdout=out,
             stderr=subprocess.STDOUT,
             env=env,
         )
     try:
-        standin = f"http://127.0.0.1:{hook}/"
-        wait_until(lambda: answers(f"http://127.0.0.1:{web}/") and answers(standin + "_standin/received"), what="demo")
+        standin, gateway = f"http://127.0.0.1:{hook}/", f"http://127.0.0.1:{sms}/"
+        wait_until(
+            lambda: (
+                answers(f"http://127.0.0.1:{web}/")
+                and answers(standin + "_standin/received")
+                and answers(gateway + "_standin/received")
+            ),
+            what="demo",
+        )
         assert re.search(r"Webhook: máy nhận giả lập tại " + re.escape(standin), log.read_text())
+        assert re.search(r"SMS: cổng SMS giả lập tại " + re.escape(gateway), log.read_text())
+        assert "Thư điện tử: ghi thành tệp trong file://" + str(django_settings.VAR_DIR / "mail") in log.read_text()
         # an action taken now reaches the demo's stand-in through the demo's worker
         settings.MOTCUA_WEBHOOK_URL = standin
         settings.MOTCUA_WEBHOOK_SECRET = (django_settings.VAR_DIR / "webhook_demo_secret").read_text().strip()
@@ -62,6 +88,7 @@ def test_the_demo_runs_server_worker_and_standin_and_delivers(
     assert code == 0, log.read_text()
     assert not answers(f"http://127.0.0.1:{web}/")
     assert not answers(standin + "_standin/received")
+    assert not answers(gateway + "_standin/received")
 
 
 def test_only_the_demo_in_debug_mode_uses_the_standin() -> None:
@@ -70,3 +97,11 @@ def test_only_the_demo_in_debug_mode_uses_the_standin() -> None:
     assert standin_url_for_demo(debug=True, configured_url="", port=8010) == "http://127.0.0.1:8010/"
     assert standin_url_for_demo(debug=False, configured_url="", port=8010) is None  # production: not configured
     assert standin_url_for_demo(debug=True, configured_url="https://hook.example/", port=8010) is None
+
+
+def test_only_the_demo_in_debug_mode_writes_mail_under_var() -> None:
+    from motcua.integrations.management.commands.demo import demo_email_url
+
+    assert demo_email_url(debug=True, configured_url="") == f"file://{django_settings.VAR_DIR / 'mail'}"
+    assert demo_email_url(debug=False, configured_url="") is None  # production: not configured
+    assert demo_email_url(debug=True, configured_url="smtp://mail") is None

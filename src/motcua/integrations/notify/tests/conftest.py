@@ -53,7 +53,11 @@ def last_row(dossier: Dossier, channel: str = "email") -> OutboxMessage:
 def to_result(dossier: Dossier, staff: dict[str, Any]) -> None:
     """Forward, approve, record a result and mark it ready (the actions in between tell the applicant nothing)."""
     moment = at(2026, 12, 1, 10, 0)
-    for kind, role in [(ActionType.FORWARD, "counter"), (ActionType.FORWARD, "specialist"), (ActionType.APPROVE, "leader")]:
+    for kind, role in [
+        (ActionType.FORWARD, "counter"),
+        (ActionType.FORWARD, "specialist"),
+        (ActionType.APPROVE, "leader"),
+    ]:
         moment += timedelta(minutes=10)
         perform(dossier, kind, user=staff[role], at=moment)
     result = SimpleUploadedFile("ket-qua.pdf", PDF, content_type="application/pdf")

@@ -155,9 +155,14 @@ def test_the_text_is_fixed_in_the_actions_transaction(commune: Any, staff: Any) 
     dossier = receive(commune, staff)
     NotificationTemplate.objects.filter(notice="received", channel="email").update(body="Mới: {{ code }}")
     assert "Kính gửi" in last_row(dossier).payload["body"]
-    with pytest.raises(RuntimeError), transaction.atomic():
-        perform(dossier, ActionType.REFUSE, user=staff["counter"], payload={"reasons": REASONS})
-        raise RuntimeError("the caller fails after the action")
+
+    def refuse_then_fail() -> None:
+        with transaction.atomic():
+            perform(dossier, ActionType.REFUSE, user=staff["counter"], payload={"reasons": REASONS})
+            raise RuntimeError("the caller fails after the action")
+
+    with pytest.raises(RuntimeError):
+        refuse_then_fail()
     assert len(rows_of(dossier)) == 1
 
 

@@ -60,7 +60,9 @@ def test_the_outbox_row_shows_the_template_problem(commune: Any, staff: Any) -> 
     dossier = receive(commune, staff)
     payload = last_row(dossier, "sms").payload
     assert payload["template"] == "default"
-    assert payload["template_problem"].startswith("Mẫu “Đã tiếp nhận hồ sơ — Tin nhắn SMS” lỗi, đã gửi nội dung mặc định.")
+    assert payload["template_problem"].startswith(
+        "Mẫu “Đã tiếp nhận hồ sơ — Tin nhắn SMS” lỗi, đã gửi nội dung mặc định."
+    )
     assert payload["body"].startswith(f"Ho so {dossier.code} da duoc tiep nhan.")
 
 

@@ -9,8 +9,8 @@ Delivery goes through the outbox (``delivery.deliver``), outside any transaction
 from __future__ import annotations
 
 import socket
-from email import message_from_bytes, policy
 from collections.abc import Iterator
+from email import message_from_bytes, policy
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +38,11 @@ SMTP = "django.core.mail.backends.smtp.EmailBackend"
         ("smtp://mail?ssl=1", SMTP, {"port": 465, "use_ssl": True, "use_tls": False}),
         ("smtps://mail", SMTP, {"port": 465, "use_ssl": True}),
         ("console:", "django.core.mail.backends.console.EmailBackend", {}),
-        ("file:///srv/motcua/mail", "django.core.mail.backends.filebased.EmailBackend", {"file_path": "/srv/motcua/mail"}),
+        (
+            "file:///srv/motcua/mail",
+            "django.core.mail.backends.filebased.EmailBackend",
+            {"file_path": "/srv/motcua/mail"},
+        ),
         ("memory:", "django.core.mail.backends.locmem.EmailBackend", {}),
     ],
 )
@@ -155,7 +159,9 @@ def test_a_550_is_a_bounce_dead_at_once_with_the_servers_reply(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_451_and_a_closed_port_are_retried_then_dead(settings: Any, commune: Any, staff: Any, smtp_server: Any) -> None:
+def test_a_451_and_a_closed_port_are_retried_then_dead(
+    settings: Any, commune: Any, staff: Any, smtp_server: Any
+) -> None:
     url, _handler = smtp_server
     busy = outbox_row(settings, commune, staff, url, email="busy@example.vn")
     assert delivery.deliver(busy.idempotency_key, worker_id="w") == delivery.RETRY
