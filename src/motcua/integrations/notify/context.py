@@ -30,7 +30,7 @@ VARIABLES: dict[str, Any] = {
     "received_at": _("thời điểm tiếp nhận, “HH:MM ngày dd/mm/yyyy”"),
     "appointment": _("ngày hẹn trả kết quả, “HH:MM ngày dd/mm/yyyy”"),
     "online": _("hồ sơ nộp trực tuyến (đúng/sai)"),
-    "download_url": _("nơi xem và tải kết quả trực tuyến (hồ sơ nộp trực tuyến; nếu không thì trống)"),
+    "download_url": _("trang “Hồ sơ của tôi”, nơi người nộp trực tuyến xem hồ sơ và kết quả (nộp tại quầy: trống)"),
     "missing": _("danh sách giấy tờ cần bổ sung (yêu cầu bổ sung)"),
     "reasons": _("danh sách lý do từ chối (từ chối tiếp nhận)"),
     "reason": _("lý do (xin lỗi, dừng xử lý)"),

@@ -51,7 +51,7 @@ EMAIL: dict[Notice, Text] = {
         "Hồ sơ “{{ procedure }}” (mã {{ code }}) đã có kết quả.\n"
         "Ông/bà nhận kết quả tại {{ desk }}{% if desk_address %}, {{ desk_address }}{% endif %}, "
         "trong giờ hành chính, mang theo giấy tiếp nhận hồ sơ và hẹn trả kết quả và giấy tờ tùy thân."
-        "{% if download_url %}\nHồ sơ nộp trực tuyến: ông/bà đăng nhập tại {{ download_url }} để xem và tải kết quả."
+        "{% if download_url %}\nHồ sơ nộp trực tuyến: ông/bà đăng nhập tại {{ download_url }} để xem hồ sơ và kết quả."
         "{% endif %}" + _SIGN,
     ),
     Notice.APOLOGY: Text(
@@ -96,7 +96,7 @@ SMS: dict[Notice, Text] = {
     Notice.RESULT_READY: Text(
         "",
         "Hồ sơ {{ code }} đã có kết quả. Mời ông/bà nhận tại {{ desk }}"
-        "{% if download_url %} hoặc xem trực tuyến tại {{ download_url }}{% endif %}.",
+        "{% if download_url %} hoặc xem tại {{ download_url }}{% endif %}.",
     ),
     Notice.APOLOGY: Text(
         "", "{{ agency }} xin lỗi: hồ sơ {{ code }} chưa có kết quả đúng hạn. Hẹn trả mới: {{ new_appointment }}."

@@ -103,6 +103,9 @@ class EmailChannel:
             return str(error)
         return None
 
+    def where(self) -> str:
+        return self.config().describe()
+
     def address_of(self, contact: Contact) -> str | None:
         address = contact.email.strip()
         try:

@@ -50,6 +50,10 @@ class SmsChannel:
             return NO_TOKEN
         return None
 
+    def where(self) -> str:
+        text = "có dấu (UCS-2)" if settings.MOTCUA_SMS_UNICODE else "không dấu (GSM 7-bit)"
+        return f"{settings.MOTCUA_SMS_URL}, {text}, tối đa {settings.MOTCUA_SMS_MAX_SEGMENTS} tin"
+
     def address_of(self, contact: Contact) -> str | None:
         return normalise_mobile(contact.phone)
 

@@ -85,7 +85,7 @@ def test_result_ready_says_where_to_collect_and_returned_thanks(commune: Any, st
     row = last_row(dossier)
     assert row.event == "notice.result_ready"
     assert f"Ông/bà nhận kết quả tại {dossier.receiving_agency.name}" in row.payload["body"]
-    assert "xem và tải kết quả" not in row.payload["body"]  # received at the counter: nothing to download
+    assert "/my/" not in row.payload["body"]  # received at the counter: nothing to see online
     perform(dossier, ActionType.RETURN_RESULT, user=staff["counter"], at=at(2026, 12, 1, 11, 0))
     assert last_row(dossier).payload["subject"] == f"Hồ sơ {dossier.code} đã trả kết quả"
 

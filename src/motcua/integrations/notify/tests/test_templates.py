@@ -67,6 +67,16 @@ def test_the_outbox_row_shows_the_template_problem(commune: Any, staff: Any) -> 
 
 
 @pytest.mark.usefixtures("channels")
+def test_the_admin_shows_where_a_template_failed(admin_client: Any, commune: Any, staff: Any) -> None:
+    row = NotificationTemplate.objects.get(notice="received", channel="email")
+    NotificationTemplate.objects.filter(pk=row.pk).update(body="{{ hen_tra }}")
+    dossier = receive(commune, staff)
+    page = admin_client.get(f"/admin/integrations_notify/notificationtemplate/{row.pk}/change/").content.decode()
+    assert f"email:{dossier.code}:1" in page
+    assert "Mẫu dùng biến không có: hen_tra" in page
+
+
+@pytest.mark.usefixtures("channels")
 def test_an_edit_in_the_admin_changes_the_next_message(admin_client: Any, commune: Any, staff: Any) -> None:
     row = NotificationTemplate.objects.get(notice="supplement_requested", channel="email")
     url = f"/admin/integrations_notify/notificationtemplate/{row.pk}/change/"

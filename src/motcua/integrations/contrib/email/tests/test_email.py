@@ -72,6 +72,22 @@ def test_bad_email_urls_are_named_not_used(settings: Any, url: str, problem: str
     assert problem in (notification_channels["email"].problem() or "")
 
 
+@pytest.mark.django_db
+def test_integrations_lists_the_channels_and_where_they_send(settings: Any) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.MOTCUA_EMAIL_URL = "smtp://motcua%40tn.gov.vn:bi-mat@mail.tn.gov.vn?tls=1"
+    settings.MOTCUA_SMS_URL, settings.MOTCUA_SMS_TOKEN = "https://sms.example.vn/messages", ""
+    out = StringIO()
+    call_command("integrations", stdout=out)
+    text = out.getvalue()
+    assert "  email: đã cấu hình (smtp://motcua@tn.gov.vn@mail.tn.gov.vn:587 (STARTTLS))" in text
+    assert "  sms: Chưa cấu hình: biến môi trường MOTCUA_SMS_TOKEN (khóa truy cập cổng SMS) chưa được đặt." in text
+    assert "bi-mat" not in text
+
+
 # --- through the outbox, outside any transaction ---------------------------------------------------------------
 
 

@@ -182,3 +182,21 @@ def test_timeouts_are_retried_then_dead(sms_channel: Gateway, settings: Any, com
     row = OutboxMessage.objects.get()
     assert row.last_error.startswith("Đã thử 3 lần, lần cuối: Cổng SMS không trả lời trong 0.5 giây")
     assert sms_channel.received()["sent"] == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_answer_lost_after_sending_is_retried_and_sent_once(
+    sms_channel: Gateway, settings: Any, commune: Any, staff: Any
+) -> None:
+    """The gateway sent the message but its answer never came (the worker timed out): the retry carries the same
+    key, the gateway answers "duplicate", and the applicant got one SMS."""
+    settings.MOTCUA_SMS_TIMEOUT_SECONDS = 0.5
+    sms_channel.fail(mode="hold", count=1, delay=5)
+    dossier = receive(commune, staff, email="")
+    key = f"sms:{dossier.code}:1"
+    assert delivery.deliver(key, worker_id="w") == delivery.RETRY
+    assert [m["key"] for m in sms_channel.received()["sent"]] == [key]
+    assert delivery.deliver(key, worker_id="w") == delivery.DELIVERED
+    seen = sms_channel.received()
+    assert ([m["key"] for m in seen["sent"]], seen["duplicates"]) == ([key], [key])
+    assert OutboxMessage.objects.get().response == "HTTP 200 duplicate sms-1"
