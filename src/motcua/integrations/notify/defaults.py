@@ -50,7 +50,7 @@ EMAIL: dict[Notice, Text] = {
         "Kính gửi {{ applicant }},\n\n"
         "Hồ sơ “{{ procedure }}” (mã {{ code }}) đã có kết quả.\n"
         "Ông/bà nhận kết quả tại {{ desk }}{% if desk_address %}, {{ desk_address }}{% endif %}, "
-        "trong giờ hành chính, mang theo giấy tiếp nhận hồ sơ và hẹn trả kết quả và giấy tờ tùy thân."
+        "trong giờ hành chính, mang theo giấy tiếp nhận hồ sơ và hẹn trả kết quả cùng giấy tờ tùy thân."
         "{% if download_url %}\nHồ sơ nộp trực tuyến: ông/bà đăng nhập tại {{ download_url }} để xem hồ sơ và kết quả."
         "{% endif %}" + _SIGN,
     ),
