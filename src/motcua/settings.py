@@ -69,6 +69,9 @@ INSTALLED_APPS = [
     "motcua.integrations",
     # providers of the edges (one Django app each, registering itself in its registry when loaded)
     "motcua.integrations.contrib.webhook",
+    "motcua.integrations.notify",  # notices to applicants: templates (admin), the channels' outbox destinations
+    "motcua.integrations.contrib.email",
+    "motcua.integrations.contrib.sms",
 ]
 
 MIDDLEWARE = [
@@ -215,6 +218,20 @@ MOTCUA_WORKER_POLL_SECONDS = float(os.environ.get("MOTCUA_WORKER_POLL_SECONDS", 
 MOTCUA_WEBHOOK_URL = os.environ.get("MOTCUA_WEBHOOK_URL", "")
 MOTCUA_WEBHOOK_SECRET = os.environ.get("MOTCUA_WEBHOOK_SECRET", "")
 MOTCUA_WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("MOTCUA_WEBHOOK_TIMEOUT_SECONDS", 10))
+# Notices to applicants (motcua.integrations.notify). E-mail through the Django mail backend the URL names
+# (smtp://user:password@host:587?tls=1, smtps://host, console:, file:///directory; contrib/email/url.py); unset =
+# not configured (`motcua demo` writes files under var/mail in debug mode).
+MOTCUA_EMAIL_URL = os.environ.get("MOTCUA_EMAIL_URL", "")
+MOTCUA_EMAIL_FROM = os.environ.get("MOTCUA_EMAIL_FROM", "Một cửa điện tử <no-reply@motcua.local>")
+MOTCUA_EMAIL_TIMEOUT_SECONDS = float(os.environ.get("MOTCUA_EMAIL_TIMEOUT_SECONDS", 10))
+# SMS through an HTTP gateway speaking motcua.sms/1 (docs/components/sms-standin.md): both must be set. Texts go
+# without diacritics (GSM 7-bit) unless MOTCUA_SMS_UNICODE=1, cut at a word to MOTCUA_SMS_MAX_SEGMENTS segments.
+MOTCUA_SMS_URL = os.environ.get("MOTCUA_SMS_URL", "")
+MOTCUA_SMS_TOKEN = os.environ.get("MOTCUA_SMS_TOKEN", "")
+MOTCUA_SMS_SENDER = os.environ.get("MOTCUA_SMS_SENDER", "")
+MOTCUA_SMS_UNICODE = _env_flag("MOTCUA_SMS_UNICODE", False)
+MOTCUA_SMS_MAX_SEGMENTS = int(os.environ.get("MOTCUA_SMS_MAX_SEGMENTS", 3))
+MOTCUA_SMS_TIMEOUT_SECONDS = float(os.environ.get("MOTCUA_SMS_TIMEOUT_SECONDS", 10))
 
 LOGGING = {
     "version": 1,

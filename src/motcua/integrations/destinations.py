@@ -22,10 +22,16 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class OutgoingMessage:
-    """What a destination wants sent for one action: an event name and a JSON-serialisable body."""
+    """What a destination wants sent for one action: an event name and a JSON-serialisable body.
+
+    ``ordering_key``: the rows of a destination with the same one are delivered in creation order (and a dead
+    one holds back the later ones); ``None`` is the dossier's code. Notices to applicants use their own key:
+    each is a message of its own.
+    """
 
     event: str
     payload: dict[str, Any]
+    ordering_key: str | None = None
 
 
 class Destination(Plugin, Protocol):

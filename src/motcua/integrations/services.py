@@ -73,7 +73,7 @@ def enqueue_for(destination: Destination, dossier: Dossier, action: DossierActio
         destination=destination.name,
         event=message.event,
         idempotency_key=key,
-        ordering_key=dossier.code,
+        ordering_key=message.ordering_key or dossier.code,
         payload=message.payload,
         dossier=dossier,
     )

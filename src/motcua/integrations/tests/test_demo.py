@@ -13,8 +13,11 @@ import httpx
 import pytest
 from django.conf import settings as django_settings
 
+from motcua.dossiers.services import open_dossier, perform
+from motcua.dossiers.tests.fixtures import counter_intake, offering_of
 from motcua.integrations.models import OutboxMessage
-from motcua.integrations.tests.conftest import CLI, subprocess_env, wait_until, walk_dossier
+from motcua.integrations.tests.conftest import CLI, subprocess_env, wait_until
+from motcua.rules.lifecycle import ActionType
 
 
 def free_port() -> int:
@@ -35,33 +38,77 @@ def test_the_demo_runs_server_worker_and_standin_and_delivers(
     settings: Any, commune: Any, staff: Any, tmp_path: Path
 ) -> None:
     web, hook = free_port(), free_port()
-    env = subprocess_env(MOTCUA_DEBUG=1, MOTCUA_WORKER_POLL_SECONDS=0.05)
-    env.pop("MOTCUA_WEBHOOK_URL", None)
-    env.pop("MOTCUA_WEBHOOK_SECRET", None)
+    # the demo's own var/ (secrets, the mail it writes) is this test's directory
+    env = subprocess_env(MOTCUA_DEBUG=1, MOTCUA_WORKER_POLL_SECONDS=0.05, MOTCUA_VAR_DIR=tmp_path / "var")
+    for name in (
+        "MOTCUA_WEBHOOK_URL",
+        "MOTCUA_WEBHOOK_SECRET",
+        "MOTCUA_SMS_URL",
+        "MOTCUA_SMS_TOKEN",
+        "MOTCUA_EMAIL_URL",
+    ):
+        env.pop(name, None)
+    sms = free_port()
     log = tmp_path / "demo.log"
     with log.open("w") as out:
         demo = subprocess.Popen(
-            [*CLI, "demo", "--addr", f"127.0.0.1:{web}", "--standin-port", str(hook), "--noreload"],
+            [
+                *CLI,
+                "demo",
+                "--addr",
+                f"127.0.0.1:{web}",
+                "--standin-port",
+                str(hook),
+                "--sms-standin-port",
+                str(sms),
+                "--noreload",
+            ],
             stdout=out,
             stderr=subprocess.STDOUT,
             env=env,
         )
     try:
-        standin = f"http://127.0.0.1:{hook}/"
-        wait_until(lambda: answers(f"http://127.0.0.1:{web}/") and answers(standin + "_standin/received"), what="demo")
+        standin, gateway = f"http://127.0.0.1:{hook}/", f"http://127.0.0.1:{sms}/"
+        wait_until(
+            lambda: (
+                answers(f"http://127.0.0.1:{web}/")
+                and answers(standin + "_standin/received")
+                and answers(gateway + "_standin/received")
+            ),
+            what="demo",
+            timeout=90,  # four processes starting on a machine shared with other runs
+        )
         assert re.search(r"Webhook: máy nhận giả lập tại " + re.escape(standin), log.read_text())
-        # an action taken now reaches the demo's stand-in through the demo's worker
+        assert re.search(r"SMS: cổng SMS giả lập tại " + re.escape(gateway), log.read_text())
+        mail = tmp_path / "var" / "mail"
+        assert f"Thư điện tử: ghi thành tệp trong file://{mail}" in log.read_text()
+        # an action taken now reaches the demo's stand-ins through the demo's worker, its e-mail the demo's var/mail
         settings.MOTCUA_WEBHOOK_URL = standin
-        settings.MOTCUA_WEBHOOK_SECRET = (django_settings.VAR_DIR / "webhook_demo_secret").read_text().strip()
-        walk_dossier(commune, staff, steps=1)
-        expected = list(OutboxMessage.objects.order_by("pk").values_list("idempotency_key", flat=True))
+        settings.MOTCUA_WEBHOOK_SECRET = (tmp_path / "var" / "webhook_demo_secret").read_text().strip()
+        settings.MOTCUA_SMS_URL = gateway + "messages"
+        settings.MOTCUA_SMS_TOKEN = (tmp_path / "var" / "sms_demo_token").read_text().strip()
+        settings.MOTCUA_EMAIL_URL = f"file://{mail}"
+        offering = offering_of("2.001035", commune)
+        dossier = open_dossier(
+            counter_intake(offering, email="an@example.vn", phone="0912345678"), user=staff["counter"]
+        )
+        perform(dossier, ActionType.FORWARD, user=staff["counter"])
+        expected = list(
+            OutboxMessage.objects.filter(destination="webhook").order_by("pk").values_list("idempotency_key", flat=True)
+        )
         wait_until(lambda: httpx.get(standin + "_standin/received").json()["processed"] == expected, what="delivery")
+        sms_keys = [f"sms:{dossier.code}:1"]  # the forward concerns the applicant not
+        wait_until(lambda: httpx.get(gateway + "_standin/received").json()["keys"] == sms_keys, what="the SMS")
+        wait_until(lambda: mail.exists() and any(mail.iterdir()), what="the e-mail file")
+        [written] = mail.iterdir()
+        assert f"X-Motcua-Key: email:{dossier.code}:1" in written.read_text(errors="replace")
     finally:
         demo.send_signal(signal.SIGINT)
         code = demo.wait(timeout=30)
     assert code == 0, log.read_text()
     assert not answers(f"http://127.0.0.1:{web}/")
     assert not answers(standin + "_standin/received")
+    assert not answers(gateway + "_standin/received")
 
 
 def test_only_the_demo_in_debug_mode_uses_the_standin() -> None:
@@ -70,3 +117,11 @@ def test_only_the_demo_in_debug_mode_uses_the_standin() -> None:
     assert standin_url_for_demo(debug=True, configured_url="", port=8010) == "http://127.0.0.1:8010/"
     assert standin_url_for_demo(debug=False, configured_url="", port=8010) is None  # production: not configured
     assert standin_url_for_demo(debug=True, configured_url="https://hook.example/", port=8010) is None
+
+
+def test_only_the_demo_in_debug_mode_writes_mail_under_var() -> None:
+    from motcua.integrations.management.commands.demo import demo_email_url
+
+    assert demo_email_url(debug=True, configured_url="") == f"file://{django_settings.VAR_DIR / 'mail'}"
+    assert demo_email_url(debug=False, configured_url="") is None  # production: not configured
+    assert demo_email_url(debug=True, configured_url="smtp://mail") is None

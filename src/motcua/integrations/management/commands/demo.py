@@ -1,9 +1,11 @@
-"""``motcua demo``: the web server, a worker and the webhook stand-in, started together and stopped together.
+"""``motcua demo``: the web server, a worker and the stand-ins, started together and stopped together.
 
 ``make demo`` runs it after migrating and loading the demo data. In debug mode, when ``MOTCUA_WEBHOOK_URL``
 is unset, the webhook destination is pointed at a stand-in receiver started here (its secret is generated
-once into ``var/webhook_demo_secret``). With ``MOTCUA_DEBUG=0`` an unset URL stays unset: the destination is
-"not configured", never the stand-in.
+once into ``var/webhook_demo_secret``); when ``MOTCUA_SMS_URL`` is unset, SMS notices go to the stand-in SMS
+gateway started here (token in ``var/sms_demo_token``); when ``MOTCUA_EMAIL_URL`` is unset, e-mail notices are
+written as files under ``var/mail``. With ``MOTCUA_DEBUG=0`` an unset URL stays unset: the destination is
+"not configured", never a stand-in.
 """
 
 from __future__ import annotations
@@ -21,8 +23,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 
-def _demo_secret() -> str:
-    path = settings.VAR_DIR / "webhook_demo_secret"
+def _demo_secret(name: str = "webhook_demo_secret") -> str:
+    path = settings.VAR_DIR / name
     if not path.exists():
         path.write_text(secrets.token_urlsafe(32))
         path.chmod(0o600)
@@ -36,12 +38,20 @@ def standin_url_for_demo(*, debug: bool, configured_url: str, port: int) -> str 
     return None
 
 
+def demo_email_url(*, debug: bool, configured_url: str) -> str | None:
+    """Where the demo's e-mail goes when none is configured: files under ``var/mail`` (debug mode only)."""
+    if debug and not configured_url:
+        return f"file://{settings.VAR_DIR / 'mail'}"
+    return None
+
+
 class Command(BaseCommand):
     help = "Chạy bản trình diễn: máy chủ web, tiến trình nền và máy nhận webhook giả lập. Dừng bằng Ctrl-C."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--addr", default="127.0.0.1:8000", help="Địa chỉ của máy chủ web.")
         parser.add_argument("--standin-port", type=int, default=8010, help="Cổng của máy nhận webhook giả lập.")
+        parser.add_argument("--sms-standin-port", type=int, default=8012, help="Cổng của cổng SMS giả lập.")
         parser.add_argument("--noreload", action="store_true", help="Máy chủ web không tự nạp lại khi mã thay đổi.")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -59,6 +69,23 @@ class Command(BaseCommand):
             self.stdout.write("Webhook: chưa cấu hình (MOTCUA_WEBHOOK_URL chưa đặt).")
         else:
             self.stdout.write(f"Webhook: {settings.MOTCUA_WEBHOOK_URL}")
+        sms_port = options["sms_standin_port"]
+        sms_standin = standin_url_for_demo(debug=settings.DEBUG, configured_url=settings.MOTCUA_SMS_URL, port=sms_port)
+        if sms_standin is not None:
+            token = settings.MOTCUA_SMS_TOKEN or _demo_secret("sms_demo_token")
+            env.update(MOTCUA_SMS_URL=sms_standin + "messages", MOTCUA_SMS_TOKEN=token)
+            programs.append(("sms-standin", [*command, "sms_standin", "--port", str(sms_port), "--token", token]))
+            self.stdout.write(f"SMS: cổng SMS giả lập tại {sms_standin} ({sms_standin}_standin/received)")
+        else:
+            self.stdout.write(f"SMS: {settings.MOTCUA_SMS_URL or 'chưa cấu hình (MOTCUA_SMS_URL chưa đặt).'}")
+        email = demo_email_url(debug=settings.DEBUG, configured_url=settings.MOTCUA_EMAIL_URL)
+        if email is not None:
+            env.update(MOTCUA_EMAIL_URL=email)
+            self.stdout.write(f"Thư điện tử: ghi thành tệp trong {email}")
+        else:
+            self.stdout.write(
+                f"Thư điện tử: {settings.MOTCUA_EMAIL_URL or 'chưa cấu hình (MOTCUA_EMAIL_URL chưa đặt).'}"
+            )
         programs.append(("worker", [*command, "worker"]))
         server = [*command, "runserver", options["addr"]]
         programs.append(("server", [*server, "--noreload"] if options["noreload"] else server))

@@ -20,7 +20,9 @@ class Command(BaseCommand):
                 self.stdout.write("  (chưa có nhà cung cấp nào được cài đặt)")
             for plugin in registry:
                 problem = plugin.problem()
-                self.stdout.write(f"  {plugin.name}: {'đã cấu hình' if problem is None else problem}")
+                where = getattr(plugin, "where", None)  # optional: where it sends, without secrets
+                status = problem if problem is not None else "đã cấu hình" + (f" ({where()})" if where else "")
+                self.stdout.write(f"  {plugin.name}: {status}")
         counts = state_counts()
         if counts:
             self.stdout.write("Hộp thư đi:")
