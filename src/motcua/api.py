@@ -30,6 +30,8 @@ from motcua.calendars.api import router as calendar_router
 from motcua.catalog.api import router as catalog_router
 from motcua.dossiers.api import router as dossier_router
 from motcua.dossiers.services import DossierError
+from motcua.reform.api import router as reform_router
+from motcua.reform.errors import ReformError
 from motcua.validation import UNREADABLE_BODY, UNREADABLE_JSON, describe, summary
 
 logger = logging.getLogger("django.request")
@@ -84,6 +86,7 @@ api = MotcuaAPI(
 api.add_router("", catalog_router)
 api.add_router("", calendar_router)
 api.add_router("", dossier_router)
+api.add_router("", reform_router)
 
 
 @api.exception_handler(ValidationError)
@@ -96,6 +99,12 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
 @api.exception_handler(DossierError)
 def dossier_error(request: HttpRequest, exc: DossierError) -> HttpResponse:
     """409 for an action the rules refuse now, 403 for one the caller may not do, 422 for bad input."""
+    return api.create_response(request, {"detail": exc.message, "field": exc.field}, status=exc.status_code)
+
+
+@api.exception_handler(ReformError)
+def reform_error(request: HttpRequest, exc: ReformError) -> HttpResponse:
+    """The reform services' refusals: 403 (not the reform officer), 409 (the plan's state), 422 (input)."""
     return api.create_response(request, {"detail": exc.message, "field": exc.field}, status=exc.status_code)
 
 
