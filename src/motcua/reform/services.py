@@ -183,13 +183,28 @@ def implement_plan(user: Any, plan: SimplificationPlan, day: date) -> Simplifica
         for offering in Offering.objects.filter(procedure=after, active=False):
             offering.active = True
             offering.save(update_fields=["active"])
-        end = day - timedelta(days=1)
-        if before.valid_to is None or before.valid_to > end:
-            before.valid_to = max(end, before.valid_from) if before.valid_from else end
-            before.save(update_fields=["valid_to"])
+        _end_version(before, day)
     plan.state, plan.implemented_by, plan.implemented_on = PlanState.IMPLEMENTED, user, day
     plan.save(update_fields=["state", "implemented_by", "implemented_on"])
     return plan
+
+
+def _end_version(before: Procedure, day: date) -> bool:
+    end = day - timedelta(days=1)
+    if before.valid_to is not None and before.valid_to <= end:
+        return False
+    before.valid_to = max(end, before.valid_from) if before.valid_from else end
+    before.save(update_fields=["valid_to"])
+    return True
+
+
+@transaction.atomic
+def end_replaced_versions(plan: SimplificationPlan) -> int:
+    """End again the versions an implemented plan replaced, when a catalogue file loaded since (which knows
+    nothing of the plan) put them back in force; the number of versions ended."""
+    if plan.state != PlanState.IMPLEMENTED or plan.implemented_on is None:
+        return 0
+    return sum(_end_version(item.before, plan.implemented_on) for item in plan.items.select_related("before"))
 
 
 # --------------------------------------------------------------------------------------------------

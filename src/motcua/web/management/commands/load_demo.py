@@ -17,6 +17,8 @@ from motcua.catalog.interchange import CatalogLoadError, demo_catalog, load_cata
 from motcua.catalog.models import Agency
 from motcua.dossiers.demo import create_demo_dossiers
 from motcua.dossiers.models import Dossier, DossierStatus
+from motcua.reform.demo import create_demo_plan
+from motcua.reform.figures import province_figures
 
 DEFAULT_PASSWORD = "motcua-demo"
 
@@ -88,6 +90,14 @@ class Command(BaseCommand):
             bar.close()
             summary = ", ".join(f"{DossierStatus(status).label}: {n}" for status, n in sorted(made.items()))
             self.stdout.write(f"Hồ sơ mẫu ({sum(made.values())}): {summary}.")
+        # after the dossiers: implementing the plan ends the version it replaces, which no demo dossier then uses
+        plan = create_demo_plan(User.objects.get(username="motcua-cchc"))
+        figures = province_figures(plan_id=plan.pk)
+        self.stdout.write(
+            f"Phương án mẫu {plan.decision_number} ({plan.get_state_display()}): đơn giản hóa {figures.simplified}/"
+            f"{figures.regulations} quy định ({figures.regulation_rate} %), chi phí tuân thủ "
+            f"{figures.cost_before_vnd:,} → {figures.cost_after_vnd:,} đ/năm ({figures.cost_rate} %)."
+        )
 
     @transaction.atomic
     def _users(self, password: str) -> int:
