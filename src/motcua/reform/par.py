@@ -70,6 +70,10 @@ class Node:
     def total(self, which: str = "final") -> Decimal:
         return sum((_value(leaf.score, which) for leaf in self.leaves()), Decimal(0))
 
+    @property
+    def self_total(self) -> Decimal:
+        return self.total("self")
+
 
 def _value(score: ParScore | None, which: str) -> Decimal:
     if score is None:

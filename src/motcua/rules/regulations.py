@@ -41,6 +41,7 @@ class Regulation:
 @dataclass
 class Comparison:
     total: int = 0
+    after_total: int = 0
     simplified: list[Regulation] = field(default_factory=list)
     removed: list[Regulation] = field(default_factory=list)
     lightened: list[tuple[Regulation, Regulation]] = field(default_factory=list)
@@ -63,7 +64,7 @@ def _keyed(regulations: Iterable[Regulation]) -> dict[tuple[str, str, int], Regu
 def compare(before: Iterable[Regulation], after: Iterable[Regulation]) -> Comparison:
     """What the version ``after`` simplified of ``before`` (see the module's reading)."""
     old, new = _keyed(before), _keyed(after)
-    result = Comparison(total=len(old))
+    result = Comparison(total=len(old), after_total=len(new))
     result.before_by_kind.update(r.kind for r in old.values())
     result.after_by_kind.update(r.kind for r in new.values())
     for key, regulation in old.items():
