@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0005_retired_rows_and_whole_texts'),
+        ("catalog", "0005_retired_rows_and_whole_texts"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='procedure',
-            name='business_related',
-            field=models.BooleanField(default=False, help_text='Thủ tục liên quan đến hoạt động sản xuất, kinh doanh: tính vào chỉ tiêu cắt giảm, đơn giản hóa quy định và chi phí tuân thủ của tỉnh. Do tỉnh đánh dấu; trình nhập danh mục không thay đổi.', verbose_name='liên quan đến hoạt động kinh doanh'),
+            model_name="procedure",
+            name="business_related",
+            field=models.BooleanField(
+                default=False,
+                help_text="Thủ tục liên quan đến hoạt động sản xuất, kinh doanh: tính vào chỉ tiêu cắt giảm, đơn giản hóa quy định và chi phí tuân thủ của tỉnh. Do tỉnh đánh dấu; trình nhập danh mục không thay đổi.",
+                verbose_name="liên quan đến hoạt động kinh doanh",
+            ),
         ),
     ]
