@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.utils import timezone
 from tqdm import tqdm
 
 from motcua.accounts.models import Membership, Role, User
@@ -18,6 +19,9 @@ from motcua.catalog.models import Agency
 from motcua.dossiers.demo import create_demo_dossiers
 from motcua.dossiers.models import Dossier, DossierStatus
 from motcua.reform.demo import create_demo_plan
+from motcua.reform.models import ParCriterion
+from motcua.reform.par import DEFAULT_TREE, read_tree_file
+from motcua.reform.services import load_par_tree
 from motcua.reform.figures import province_figures
 
 DEFAULT_PASSWORD = "motcua-demo"
@@ -91,7 +95,12 @@ class Command(BaseCommand):
             summary = ", ".join(f"{DossierStatus(status).label}: {n}" for status, n in sorted(made.items()))
             self.stdout.write(f"Hồ sơ mẫu ({sum(made.values())}): {summary}.")
         # after the dossiers: implementing the plan ends the version it replaces, which no demo dossier then uses
-        plan = create_demo_plan(User.objects.get(username="motcua-cchc"))
+        reformer = User.objects.get(username="motcua-cchc")
+        plan = create_demo_plan(reformer)
+        year = timezone.localdate().year
+        if not ParCriterion.objects.filter(year=year).exists():
+            count = load_par_tree(reformer, year, read_tree_file(DEFAULT_TREE.read_text(encoding="utf-8")))
+            self.stdout.write(f"Bộ tiêu chí Chỉ số CCHC năm {year}: {count} tiêu chí (8 lĩnh vực cấp tỉnh).")
         figures = province_figures(plan_id=plan.pk)
         self.stdout.write(
             f"Phương án mẫu {plan.decision_number} ({plan.get_state_display()}): đơn giản hóa {figures.simplified}/"
