@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.catalog.models import Agency, Offering, Procedure, ProcedureStatus
+from motcua.documents.uploads import UploadRejected, check_upload, safe_filename
 from motcua.reform import drafting
 from motcua.reform.errors import ReformError
 from motcua.reform.models import (
@@ -279,7 +280,12 @@ def self_score(user: Any, criterion: ParCriterion, agency: Agency, score: Decima
 def add_evidence(user: Any, score: ParScore, upload: Any) -> ParEvidence:
     if not scoring_agencies(user).filter(pk=score.agency_id).exists():
         raise ReformError(_("Chỉ cơ quan được đánh giá nộp tài liệu kiểm chứng."), status_code=403)
-    return ParEvidence.objects.create(score=score, file=upload, name=str(upload.name)[:255], uploaded_by=user)
+    try:
+        check_upload(upload)  # the dossiers' rule: PDF, JPEG or PNG by content, within the size limit
+    except UploadRejected as error:
+        raise ReformError(str(error), field="evidence") from None
+    name = safe_filename(str(upload.name or ""))
+    return ParEvidence.objects.create(score=score, file=upload, name=name, uploaded_by=user)
 
 
 @transaction.atomic

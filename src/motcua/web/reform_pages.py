@@ -332,7 +332,7 @@ def _score(request: HttpRequest, agency: Agency, reformer: bool) -> None:
             services.appraise(request.user, criterion, agency, data["score"], data["comment"])
         else:
             row = services.self_score(request.user, criterion, agency, data["score"], data["comment"])
-            if data["evidence"]:
+            if data["evidence"]:  # a refused file is said after the score is kept (two writes, each whole)
                 services.add_evidence(request.user, row, data["evidence"])
     except ReformError as error:
         messages.error(request, error.message)

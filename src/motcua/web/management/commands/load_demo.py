@@ -19,10 +19,10 @@ from motcua.catalog.models import Agency
 from motcua.dossiers.demo import create_demo_dossiers
 from motcua.dossiers.models import Dossier, DossierStatus
 from motcua.reform.demo import create_demo_plan
+from motcua.reform.figures import province_figures
 from motcua.reform.models import ParCriterion
 from motcua.reform.par import DEFAULT_TREE, read_tree_file
 from motcua.reform.services import load_par_tree
-from motcua.reform.figures import province_figures
 
 DEFAULT_PASSWORD = "motcua-demo"
 
