@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Path, Query, Router, Schema
 from ninja import Status as Reply
@@ -291,7 +291,7 @@ class PlanOut(Schema):
 def plan_detail(request: HttpRequest, plan_id: Annotated[int, Path(..., ge=1, le=2**53 - 1)]) -> PlanOut:
     plan = plan_with_items(plan_id)
     if plan is None:
-        get_object_or_404(Procedure, pk=0)  # the API's one 404 answer
+        raise Http404  # answered by the API's handler: 404 with a Vietnamese detail
     return PlanOut(
         id=plan.pk,
         decision_number=plan.decision_number,

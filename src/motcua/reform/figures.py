@@ -28,7 +28,7 @@ from django.db.models import QuerySet
 from motcua.catalog.models import Level, Procedure, ProcedureStatus
 from motcua.reform.models import PlanItem, PlanState
 from motcua.reform.selectors import latest_assessments
-from motcua.reform.versions import reference_offering, regulations_of
+from motcua.reform.versions import VERSION_PREFETCH, reference_offering, regulations_of
 from motcua.rules.compliance_cost import reduction_rate, share
 from motcua.rules.regulations import Comparison, compare
 
@@ -83,7 +83,7 @@ def in_scope() -> QuerySet[Procedure]:
         )
         .filter(simplified_from__isnull=True)
         .select_related("field")
-        .prefetch_related("documents", "offerings__agency")
+        .prefetch_related(*VERSION_PREFETCH)
         .distinct()
         .order_by("code")
     )
@@ -103,6 +103,8 @@ def province_figures(*, plan_id: int | None = None, field_code: str = "", agency
     else:
         items = items.filter(plan__state=PlanState.IMPLEMENTED)
     by_before = {item.before_id: item for item in items.order_by("plan__implemented_on", "id")}
+    after_ids = [item.after_id for item in by_before.values() if item.after_id]
+    versions = {p.pk: p for p in Procedure.objects.filter(pk__in=after_ids).prefetch_related(*VERSION_PREFETCH)}
     procedures = list(procedures)
     ids = [p.pk for p in procedures] + [i.after_id for i in by_before.values() if i.after_id]
     assessed = latest_assessments(ids)
@@ -114,7 +116,7 @@ def province_figures(*, plan_id: int | None = None, field_code: str = "", agency
         item = by_before.get(procedure.pk)
         if item is not None and item.after is not None:
             row.item = item
-            row.comparison = compare(before, regulations_of(item.after))
+            row.comparison = compare(before, regulations_of(versions[item.after_id]))
             row.simplified = len(row.comparison.simplified)
         cost = assessed.get(procedure.pk)
         if cost is None:

@@ -7,6 +7,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from motcua.accounts.models import User
 from motcua.catalog.availability import intake_problems
@@ -126,3 +128,14 @@ def test_province_wide_rate_on_a_small_scenario(reformer: User) -> None:
     finance = Offering.objects.get(procedure__code="2.001610").agency
     assert province_figures(agency_id=finance.pk).regulations == 29
     assert province_figures(field_code="ho-tich").rows == []
+
+
+def test_the_figures_cost_a_fixed_number_of_queries(reformer: User) -> None:
+    create_demo_plan(reformer)
+    with CaptureQueriesContext(connection) as few:
+        small = province_figures()
+    Procedure.objects.filter(status=ProcedureStatus.PUBLISHED).update(business_related=True)
+    with CaptureQueriesContext(connection) as many:
+        large = province_figures()
+    assert len(large.rows) > 3 * len(small.rows)
+    assert len(many.captured_queries) == len(few.captured_queries)
