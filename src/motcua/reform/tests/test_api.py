@@ -10,6 +10,7 @@ from django.test import Client
 
 from motcua.accounts.models import User
 from motcua.catalog.models import Procedure
+from motcua.reform.demo import create_demo_plan
 from motcua.reform.models import CostAssessment
 
 pytestmark = pytest.mark.django_db
@@ -110,3 +111,30 @@ def test_saving_without_an_income_figure_for_the_year_is_a_422(client: Client, r
     answer = post(client, "/api/v1/procedures/2.001583/compliance-cost", {**BODY, "year": 2030})
     assert answer.status_code == 422
     assert "thu nhập bình quân năm 2030" in answer.json()["detail"]
+
+
+def test_figures_and_the_plan_in_the_api(signed_in: Client, reformer: User) -> None:
+    plan = create_demo_plan(reformer)
+    data = signed_in.get("/api/v1/reform/figures", {"plan": plan.pk}).json()
+    assert (data["regulations"], data["regulations_simplified"], data["regulations_simplified_percent"]) == (
+        15,
+        6,
+        40.0,
+    )
+    assert (data["annual_cost_before_vnd"], data["annual_cost_after_vnd"], data["cost_cut_percent"]) == (
+        552_000_000,
+        248_000_000,
+        55.07,
+    )
+    assert data["rows"][0]["new_version"].startswith("H55-PA")
+    detail = signed_in.get(f"/api/v1/reform/plans/{plan.pk}").json()
+    assert detail["state"] == "implemented"
+    assert [c["kind"] for c in detail["items"][0]["changes"]] == [
+        "remove_document",
+        "cut_time",
+        "raise_online",
+        "lower_fee",
+    ]
+    missing = signed_in.get("/api/v1/reform/plans/999999")
+    assert missing.status_code == 404
+    assert missing.json()["detail"] == "Không tìm thấy."
