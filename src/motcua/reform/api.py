@@ -105,6 +105,8 @@ def compute_compliance_cost(request: HttpRequest, payload: ComplianceCostIn) -> 
 
 
 class AssessmentIn(ComplianceCostIn):
+    """The calculator's fields, saved for the version; without an income figure, the year's income setting."""
+
     year: Annotated[int, Field(ge=2000, le=2100)]
     income_source: payloads.text(500) = ""  # type: ignore[valid-type]
 

@@ -46,6 +46,32 @@ class CostInputs:
     income_source: str = ""
 
 
+#: Bounds of what an assessment keeps (the columns' sizes), checked before computing: a workbook or a form
+#: past them gets a message, never a database error.
+MAX_HOURLY_VND = Decimal(10**9)
+MAX_AMOUNT_VND = Decimal(10**13)
+MAX_COUNT = 2**31 - 1
+MAX_ANNUAL_VND = 2**63 - 1
+
+
+def _check_bounds(inputs: CostInputs) -> None:
+    hourly = inputs.hourly_income_vnd
+    if hourly is not None and not Decimal(0) <= hourly <= MAX_HOURLY_VND:
+        raise ReformError(_("Thu nhập bình quân/giờ không hợp lệ."), field="hourly_income_vnd")
+    for name in ("fees_vnd", "other_costs_vnd"):
+        if not Decimal(0) <= getattr(inputs, name) <= MAX_AMOUNT_VND:
+            raise ReformError(_("Số tiền không hợp lệ (từ 0 đến 10.000 tỷ đồng)."), field=name)
+    for name in ("executions_per_year", "subjects"):
+        if not 0 <= getattr(inputs, name) <= MAX_COUNT:
+            raise ReformError(_("Số lần, số đối tượng không hợp lệ."), field=name)
+    if not 2000 <= inputs.year <= 2100:
+        raise ReformError(_("Năm số liệu không hợp lệ."), field="year")
+    if len(inputs.activities) > 200 or any(
+        not Decimal(0) <= a.hours <= 10_000 or not 0 <= a.times <= 10_000 for a in inputs.activities
+    ):
+        raise ReformError(_("Các công việc không hợp lệ (tối đa 200 dòng, số giờ, số lần từ 0 đến 10.000)."))
+
+
 def _require_reform(user: Any) -> None:
     if not is_reform_officer(user):
         raise ReformError(_("Chỉ cán bộ cải cách hành chính được thực hiện thao tác này."), status_code=403)
@@ -55,6 +81,7 @@ def _require_reform(user: Any) -> None:
 def assess_cost(user: Any, procedure: Procedure, inputs: CostInputs) -> CostAssessment:
     """Compute (``rules.compliance_cost``) and keep one assessment of ``procedure`` with who entered it."""
     _require_reform(user)
+    _check_bounds(inputs)
     hourly, source = inputs.hourly_income_vnd, inputs.income_source
     if hourly is None:
         setting = IncomeSetting.objects.filter(year=inputs.year).first()
@@ -76,6 +103,8 @@ def assess_cost(user: Any, procedure: Procedure, inputs: CostInputs) -> CostAsse
         )
     except CostInputError:
         raise ReformError(_("Số liệu chi phí không được âm.")) from None
+    if result.annual_cost_vnd > MAX_ANNUAL_VND:
+        raise ReformError(_("Chi phí cả năm vượt quá giới hạn lưu trữ: kiểm tra số lần và số đối tượng."))
     return CostAssessment.objects.create(
         procedure=procedure,
         year=inputs.year,

@@ -152,3 +152,23 @@ def test_par_page_self_score_and_appraise(client: Client, reformer: User) -> Non
     assert score.appraised_score == 3
     ranking = client.get("/workbench/reform/par/2026/").content.decode()
     assert "Sở Tài chính tỉnh Thái Nguyên: 3,75 %" in ranking  # 3 / 80
+
+
+def test_a_sheet_past_the_columns_bounds_is_a_message(browser: Client) -> None:
+    form = {
+        "year": 2026,
+        "hourly_income_vnd": "30000",
+        "activities": "Chuẩn bị | 1 | 1",
+        "fees_vnd": 0,
+        "other_costs_vnd": 0,
+    }
+    browser.post("/workbench/reform/procedures/2.001583/cost/", {**form, "executions_per_year": 1, "subjects": 1})
+    book = load_workbook(io.BytesIO(browser.get("/workbench/reform/procedures/2.001583/cost.xlsx").content))
+    book.active["E14"] = 10**12  # subjects (activity row 8, a blank row, fees 10 … subjects 14)
+    out = io.BytesIO()
+    book.save(out)
+    out.seek(0)
+    out.name = "x.xlsx"
+    answer = browser.post("/workbench/reform/procedures/2.001583/cost-upload/", {"file": out}, follow=True)
+    assert "Số lần, số đối tượng không hợp lệ" in answer.content.decode()
+    assert CostAssessment.objects.count() == 1
