@@ -207,3 +207,46 @@ def summary_sheet(figures: Figures, title: str = "") -> bytes:
     sheet.cell(row=row + 1, column=7, value=float(rate) if rate is not None else None)
     sheet.column_dimensions["C"].width = 60
     return _save(book)
+
+
+PAR_TITLE = "BÁO CÁO TỰ ĐÁNH GIÁ, CHẤM ĐIỂM CHỈ SỐ CẢI CÁCH HÀNH CHÍNH"
+
+
+def par_sheet(result: Any) -> bytes:
+    """An agency's (or the province's own) self-assessment report: the tree with the maximum, self-score,
+    appraised score, explanation and evidence of each item (layout ours: Decision 876/QĐ-BNV's forms are not
+    in RULES.md)."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = f"CCHC {result.year}"
+    sheet["A1"], sheet["A1"].font = PAR_TITLE, _BOLD
+    _text(sheet, 2, 1, f"{result.agency.name} — năm {result.year}")
+    header = ("Mã", "Tiêu chí", "Điểm tối đa", "Điểm tự chấm", "Điểm thẩm định", "Giải trình", "Tài liệu kiểm chứng")
+    for column, name in enumerate(header, 1):
+        sheet.cell(row=4, column=column, value=name).font = _BOLD
+    row = 5
+    for node in result.flat():
+        score = node.score
+        _text(sheet, row, 1, node.criterion.code)
+        _text(sheet, row, 2, "    " * node.depth + node.criterion.title)
+        sheet.cell(row=row, column=3, value=node.max_points)
+        if node.is_leaf:
+            sheet.cell(row=row, column=4, value=score.self_score if score else None)
+            sheet.cell(row=row, column=5, value=score.appraised_score if score else None)
+            _text(sheet, row, 6, score.self_comment if score else "")
+            _text(sheet, row, 7, "; ".join(e.name for e in score.evidence.all()) if score else "")
+        else:
+            sheet.cell(row=row, column=4, value=node.total("self"))
+            sheet.cell(row=row, column=5, value=node.total("appraised"))
+            for column in range(1, 6):
+                sheet.cell(row=row, column=column).font = _BOLD
+        row += 1
+    sheet.cell(row=row, column=2, value="Tổng điểm").font = _BOLD
+    sheet.cell(row=row, column=3, value=result.max_points)
+    sheet.cell(row=row, column=4, value=result.total("self"))
+    sheet.cell(row=row, column=5, value=result.total("appraised"))
+    sheet.cell(row=row + 1, column=2, value="Chỉ số (%)")
+    index = result.index()
+    sheet.cell(row=row + 1, column=5, value=float(index) if index is not None else None)
+    sheet.column_dimensions["B"].width = 70
+    return _save(book)

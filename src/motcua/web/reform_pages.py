@@ -301,6 +301,8 @@ def par_page(request: HttpRequest, year: int) -> HttpResponse:
         _score(request, chosen, reformer)
         return redirect(f"{request.path}?agency={chosen.pk}")
     result = par.assessment(year, chosen) if chosen else None
+    if request.GET.get("format") == "xlsx" and result is not None:
+        return _download(spreadsheets.par_sheet(result), f"chi-so-cchc-{year}-{chosen.pk}.xlsx", XLSX)
     return render(
         request,
         "workbench/reform/par.html",

@@ -152,6 +152,12 @@ def test_par_page_self_score_and_appraise(client: Client, reformer: User) -> Non
     assert score.appraised_score == 3
     ranking = client.get("/workbench/reform/par/2026/").content.decode()
     assert "Sở Tài chính tỉnh Thái Nguyên: 3,75 %" in ranking  # 3 / 80
+    report = client.get(f"/workbench/reform/par/2026/?agency={finance.pk}&format=xlsx")
+    rows = list(load_workbook(io.BytesIO(report.content)).active.iter_rows(values_only=True))
+    assert rows[0][0] == spreadsheets.PAR_TITLE
+    first = next(r for r in rows if r[0] == "1.1")
+    assert (first[2], first[3], first[4], first[6]) == (4, 4, 3, "ke-hoach.pdf")
+    assert next(r for r in rows if r[1] == "Tổng điểm")[2:5] == (80, 4, 3)
 
 
 def test_a_sheet_past_the_columns_bounds_is_a_message(browser: Client) -> None:
