@@ -182,6 +182,9 @@ def measure_rate(measure: str, agency: Agency, year: int) -> Decimal | None:
     if measure == Measure.DIGITISED_SHARE:
         s = _sums(agency, year, ["received", "digitised"])
         return share(s["digitised"], s["received"])
+    if measure == Measure.REUSED_SHARE:
+        s = _sums(agency, year, ["received", "reused"])
+        return share(s["reused"], s["received"])
     if measure in (Measure.COST_CUT, Measure.REGULATIONS_SIMPLIFIED):
         figures = province_figures()
         return figures.cost_rate if measure == Measure.COST_CUT else figures.regulation_rate

@@ -19,6 +19,7 @@ class Measure(models.TextChoices):
     ON_TIME_RATE = "on_time_rate", _("Tỷ lệ hồ sơ giải quyết trước và đúng hạn")
     ONLINE_SHARE = "online_share", _("Tỷ lệ hồ sơ nộp trực tuyến")
     DIGITISED_SHARE = "digitised_share", _("Tỷ lệ hồ sơ số hóa")
+    REUSED_SHARE = "reused_share", _("Tỷ lệ hồ sơ tái sử dụng dữ liệu đã số hóa")
     COST_CUT = "compliance_cost_cut", _("Tỷ lệ cắt giảm chi phí tuân thủ")
     REGULATIONS_SIMPLIFIED = "regulations_simplified", _("Tỷ lệ quy định được đơn giản hóa")
 

@@ -126,9 +126,9 @@ class Command(BaseCommand):
             if made:
                 user.set_password(password)
                 user.save()
-                if catalogue_editor:  # reform officers keep the catalogue and the calendar in the admin
+                if catalogue_editor:  # reform officers keep the catalogue, calendar, income figures, PAR tree
                     user.user_permissions.set(
-                        Permission.objects.filter(content_type__app_label__in=["catalog", "calendars"])
+                        Permission.objects.filter(content_type__app_label__in=["catalog", "calendars", "reform"])
                     )
                 created += 1
             for agency_name, role in memberships:
