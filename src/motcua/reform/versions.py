@@ -12,6 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 
 from motcua.catalog.models import Offering, Procedure, ProcessTemplate
 from motcua.rules.regulations import ONLINE_BURDEN, Regulation
@@ -76,5 +77,6 @@ def regulations_of(procedure: Procedure, offering: Offering | None = None) -> li
         name = str(result.get("name", "")) if isinstance(result, dict) else str(result)
         found.append(Regulation("result", name, label=name))
     level = procedure.online_level or ""
-    found.append(Regulation("online", "online", ONLINE_BURDEN.get(level, Decimal(2)), "level", level))
+    label = procedure.get_online_level_display() if level else _("Chưa cung cấp trực tuyến")
+    found.append(Regulation("online", "online", ONLINE_BURDEN.get(level, Decimal(2)), "level", str(label)))
     return found
