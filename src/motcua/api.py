@@ -33,6 +33,8 @@ from motcua.dossiers.drilldown_api import router as drilldown_router
 from motcua.dossiers.services import DossierError
 from motcua.integrations.api import router as sync_router
 from motcua.metrics.api import router as metrics_router
+from motcua.reform.api import router as reform_router
+from motcua.reform.errors import ReformError
 from motcua.validation import UNREADABLE_BODY, UNREADABLE_JSON, describe, summary
 
 logger = logging.getLogger("django.request")
@@ -90,6 +92,7 @@ api.add_router("", dossier_router)
 api.add_router("", sync_router)
 api.add_router("", metrics_router)
 api.add_router("", drilldown_router)
+api.add_router("", reform_router)
 
 
 @api.exception_handler(ValidationError)
@@ -102,6 +105,12 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
 @api.exception_handler(DossierError)
 def dossier_error(request: HttpRequest, exc: DossierError) -> HttpResponse:
     """409 for an action the rules refuse now, 403 for one the caller may not do, 422 for bad input."""
+    return api.create_response(request, {"detail": exc.message, "field": exc.field}, status=exc.status_code)
+
+
+@api.exception_handler(ReformError)
+def reform_error(request: HttpRequest, exc: ReformError) -> HttpResponse:
+    """The reform services' refusals: 403 (not the reform officer), 409 (the plan's state), 422 (input)."""
     return api.create_response(request, {"detail": exc.message, "field": exc.field}, status=exc.status_code)
 
 

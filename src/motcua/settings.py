@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "motcua.dossiers",
     "motcua.documents",
     "motcua.metrics",
+    "motcua.reform",
     "motcua.web",
     "motcua.integrations",
     # providers of the edges (one Django app each, registering itself in its registry when loaded)

@@ -126,13 +126,14 @@ class RequiredDocumentInline(RetiringInline, admin.StackedInline):
 @admin.register(Procedure)
 class ProcedureAdmin(admin.ModelAdmin):
     list_display = ("code", "short_name", "field", "online_level", "status")
-    list_filter = ("status", "online_level", "levels__level", "field")
+    list_filter = ("status", "online_level", "business_related", "levels__level", "field")
     search_fields = ("code", "name", "search_text")
     autocomplete_fields = ["field"]
     inlines = [ProcedureLevelInline, RequiredDocumentInline]
     fieldsets = (
         (None, {"fields": ("code", "name", "field", "issuing_body", "decision_number")}),
         (_("Công bố và hiệu lực"), {"fields": ("status", "online_level", ("valid_from", "valid_to"))}),
+        (_("Cải cách hành chính"), {"fields": ("business_related",)}),
         (_("Căn cứ và kết quả"), {"fields": ("legal_basis", "results")}),
         (
             _("Theo danh mục quốc gia"),

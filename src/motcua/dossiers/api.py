@@ -353,10 +353,11 @@ def upload_document(
     request: HttpRequest,
     code: Path[Code],
     file: File[UploadedFile],
-    kind: Form[Literal["result", "supplement"]] = "result",
+    # "" is the default too: a multipart client may drop an empty field, so the server cannot tell it from absent
+    kind: Form[Literal["result", "supplement", ""]] = "result",
 ) -> Any:
     dossier = _visible(request, code)
-    document = attach_document(dossier, file, kind=kind, user=request.auth)
+    document = attach_document(dossier, file, kind=kind or "result", user=request.auth)
     return Reply(201, _document(document))
 
 

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from motcua.web import citizen, scorecard, sync, views, workbench
+from motcua.web import citizen, reform_pages, scorecard, sync, views, workbench
 
 app_name = "web"
 urlpatterns = [
@@ -30,4 +30,16 @@ urlpatterns = [
     path("workbench/dossiers/<str:code>/actions/<str:action>/", workbench.act, name="workbench-act"),
     path("workbench/dossiers/<str:code>/forms/<str:kind>.pdf", workbench.form_pdf, name="workbench-form"),
     path("workbench/dossiers/<str:code>/documents/<int:document_id>/", workbench.document, name="workbench-document"),
+    path("workbench/reform/", reform_pages.home, name="reform"),
+    path("workbench/reform/figures.xlsx", reform_pages.figures_xlsx, name="reform-figures-xlsx"),
+    path("workbench/reform/plans/", reform_pages.plan_create, name="reform-plan-create"),
+    path("workbench/reform/plans/<int:plan_id>/", reform_pages.plan_page, name="reform-plan"),
+    path("workbench/reform/plans/<int:plan_id>/items/", reform_pages.plan_item, name="reform-plan-item"),
+    path("workbench/reform/plans/<int:plan_id>/<str:step>/", reform_pages.plan_transition, name="reform-plan-step"),
+    path("workbench/reform/plans/<int:plan_id>/report.<str:kind>", reform_pages.plan_report, name="reform-plan-report"),
+    path("workbench/reform/procedures/<str:code>/cost/", reform_pages.cost_page, name="reform-cost"),
+    path("workbench/reform/procedures/<str:code>/cost.xlsx", reform_pages.cost_sheet, name="reform-cost-xlsx"),
+    path("workbench/reform/procedures/<str:code>/cost-upload/", reform_pages.cost_upload, name="reform-cost-upload"),
+    path("workbench/reform/par/<int:year>/", reform_pages.par_page, name="reform-par"),
+    path("workbench/reform/par/evidence/<int:evidence_id>/", reform_pages.par_evidence, name="reform-par-evidence"),
 ]

@@ -98,6 +98,14 @@ class Procedure(models.Model):
         blank=True,
         help_text=_('Danh sách {"field", "text", "reason"} do trình nhập danh mục báo.'),
     )
+    business_related = models.BooleanField(
+        _("liên quan đến hoạt động kinh doanh"),
+        default=False,
+        help_text=_(
+            "Thủ tục liên quan đến hoạt động sản xuất, kinh doanh: tính vào chỉ tiêu cắt giảm, đơn giản hóa "
+            "quy định và chi phí tuân thủ của tỉnh. Do tỉnh đánh dấu; trình nhập danh mục không thay đổi."
+        ),
+    )
     notes = models.TextField(_("ghi chú"), blank=True)
     # the longest address URLValidator accepts: an address is kept whole or refused, never cut
     source_url = models.URLField(_("nguồn"), max_length=2048, blank=True)

@@ -45,12 +45,20 @@ def test_load_demo_twice_is_harmless() -> None:
     call_command("load_demo", force=True, dossiers=40, verbosity=0, stdout=out)  # tests run with DEBUG off
     call_command("load_demo", force=True, dossiers=40, verbosity=0, stdout=out)
     lines = out.getvalue().splitlines()
-    assert "tạo mới 0, cập nhật 0, không đổi" in lines[3]
     assert lines[2].startswith("Hồ sơ mẫu (")
-    assert lines[5].startswith("Đã có ")
+    assert lines[3].startswith("Bộ tiêu chí Chỉ số CCHC năm ")
+    assert lines[4].startswith("Phương án mẫu 999/QĐ-UBND (mẫu) (Đã thực thi)")
+    # the second load of the file brings back in force the one version the demo plan ended (2.001583: the
+    # file knows nothing of the plan); the plan, already there, ends it again
+    assert "tạo mới 0, cập nhật 1, không đổi" in lines[5]
+    assert lines[7].startswith("Đã có ")
+    assert lines[8] == lines[4]
+    assert len(lines) == 9
+    assert Procedure.objects.get(code="2.001583").valid_to is not None
     assert Dossier.objects.filter(status="returned").exists()
     assert mismatched_dossiers() == []
-    assert Procedure.objects.count() == 38
+    assert Procedure.objects.count() == 38 + 1  # the demo plan's new version
+    assert Procedure.objects.filter(simplified_from__isnull=False).count() == 1
     assert User.objects.filter(username="admin", is_superuser=True).exists()
     roles = set(Membership.objects.values_list("role", flat=True))
     assert roles == {"counter", "specialist", "leader", "reform", "monitor"}

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.utils import timezone
 from tqdm import tqdm
 
 from motcua.accounts.models import Membership, Role, User
@@ -17,6 +18,11 @@ from motcua.catalog.interchange import CatalogLoadError, demo_catalog, load_cata
 from motcua.catalog.models import Agency
 from motcua.dossiers.demo import create_demo_dossiers
 from motcua.dossiers.models import Dossier, DossierStatus
+from motcua.reform.demo import create_demo_plan
+from motcua.reform.figures import province_figures
+from motcua.reform.models import ParCriterion
+from motcua.reform.par import DEFAULT_TREE, read_tree_file
+from motcua.reform.services import load_par_tree
 
 DEFAULT_PASSWORD = "motcua-demo"
 
@@ -88,6 +94,19 @@ class Command(BaseCommand):
             bar.close()
             summary = ", ".join(f"{DossierStatus(status).label}: {n}" for status, n in sorted(made.items()))
             self.stdout.write(f"Hồ sơ mẫu ({sum(made.values())}): {summary}.")
+        # after the dossiers: implementing the plan ends the version it replaces, which no demo dossier then uses
+        reformer = User.objects.get(username="motcua-cchc")
+        plan = create_demo_plan(reformer)
+        year = timezone.localdate().year
+        if not ParCriterion.objects.filter(year=year).exists():
+            count = load_par_tree(reformer, year, read_tree_file(DEFAULT_TREE.read_text(encoding="utf-8")))
+            self.stdout.write(f"Bộ tiêu chí Chỉ số CCHC năm {year}: {count} tiêu chí (8 lĩnh vực cấp tỉnh).")
+        figures = province_figures(plan_id=plan.pk)
+        self.stdout.write(
+            f"Phương án mẫu {plan.decision_number} ({plan.get_state_display()}): đơn giản hóa {figures.simplified}/"
+            f"{figures.regulations} quy định ({figures.regulation_rate} %), chi phí tuân thủ "
+            f"{figures.cost_before_vnd:,} → {figures.cost_after_vnd:,} đ/năm ({figures.cost_rate} %)."
+        )
 
     @transaction.atomic
     def _users(self, password: str) -> int:
@@ -107,9 +126,9 @@ class Command(BaseCommand):
             if made:
                 user.set_password(password)
                 user.save()
-                if catalogue_editor:  # reform officers keep the catalogue and the calendar in the admin
+                if catalogue_editor:  # reform officers keep the catalogue, calendar, income figures, PAR tree
                     user.user_permissions.set(
-                        Permission.objects.filter(content_type__app_label__in=["catalog", "calendars"])
+                        Permission.objects.filter(content_type__app_label__in=["catalog", "calendars", "reform"])
                     )
                 created += 1
             for agency_name, role in memberships:
