@@ -8,11 +8,13 @@ and the applicant notifications (issue 9) are the next ones, each using the clie
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from django.utils.translation import gettext_lazy as _
 
+from motcua.integrations.errors import DeliveryFailed
 from motcua.integrations.registry import Plugin, Registry
 
 if TYPE_CHECKING:
@@ -43,6 +45,30 @@ class Destination(Plugin, Protocol):
         Raises ``errors.TemporaryFailure`` (try again later) or ``errors.PermanentFailure`` (dead at once);
         the receiver deduplicates on ``message.idempotency_key``, which is the same on every attempt.
         """
+        ...
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one message of a batch: delivered (``error`` None), failed, or ``held``: not tried because
+    an earlier message of the same ordering key failed (it is released untouched, behind that one)."""
+
+    answer: str = ""
+    error: DeliveryFailed | None = None
+    held: bool = False
+
+
+HELD = Outcome(held=True)
+
+
+@runtime_checkable
+class BatchDestination(Destination, Protocol):
+    """A destination that delivers many messages per call (``integrations.batches``; docs/decisions.md)."""
+
+    def deliver_batch(self, messages: Sequence[OutboxMessage]) -> Mapping[int, Outcome]:
+        """Send the messages (in id order; every earlier undelivered message of each ordering key is among
+        them), outside any transaction; return an outcome per message id. A message missing from the answer
+        is a temporary failure. Within an ordering key, a message is delivered only if every earlier one is."""
         ...
 
 
