@@ -32,3 +32,23 @@ def test_every_action_writes_a_row_and_the_worker_delivers_record_then_progress(
     assert held["record"] == rows[-1].payload["record"]
     assert held["progress"] == [r.payload["progress"][0] for r in rows]
     assert national_portal.summary()["counts"]["created"] == 1
+
+
+def test_dossiers_received_before_the_portal_was_configured_are_backfilled_once(
+    settings: Any, portal: Portal, commune: Any, staff: Any
+) -> None:
+    early = walk_dossier(commune, staff)  # the destination is not configured: no row
+    assert not OutboxMessage.objects.filter(destination="national_portal").exists()
+    for name, value in portal.env().items():
+        setattr(settings, name, value)
+    later = walk_dossier(commune, staff, steps=1)
+    call_command("national_portal_backfill", verbosity=0)
+    call_command("national_portal_backfill", verbosity=0)  # twice: nothing more
+    (row,) = OutboxMessage.objects.filter(dossier=early)
+    assert row.idempotency_key == f"national_portal:{early.code}:4"
+    assert len(row.payload["progress"]) == 4
+    assert OutboxMessage.objects.filter(dossier=later).count() == 2
+    call_command("worker", until_idle=True, verbosity=0)
+    held = portal.received()["held"]
+    assert held[early.code]["progress"] == row.payload["progress"]
+    assert len(held[later.code]["progress"]) == 2
