@@ -158,14 +158,26 @@ def deliver_batches(destination: BatchDestination, *, worker_id: str, budget_sec
     started = time.monotonic()
     totals = {"delivered": 0, "retry": 0, "dead": 0, "held": 0, "batches": 0}
     while time.monotonic() - started < budget_seconds:
+        begin = time.monotonic()
         messages, token = claim_batch(destination.name, worker_id, settings.MOTCUA_OUTBOX_BATCH_SIZE)
         if not messages:
             break
-        counts = mark_batch(messages, token, _outcomes(destination, messages))
+        claimed = time.monotonic()
+        outcomes = _outcomes(destination, messages)
+        sent = time.monotonic()
+        counts = mark_batch(messages, token, outcomes)
         totals["batches"] += 1
         for name, n in counts.items():
             totals[name] += n
-        logger.info("outbox %s batch of %d: %s", destination.name, len(messages), counts)
+        logger.info(
+            "outbox %s batch of %d: %s (claim %.2f s, send %.2f s, mark %.2f s)",
+            destination.name,
+            len(messages),
+            counts,
+            claimed - begin,
+            sent - claimed,
+            time.monotonic() - sent,
+        )
         if counts["delivered"] == 0 and counts["retry"] + counts["dead"] > 0:
             break  # the receiver is failing: leave the rest to their backoff and the sweep
     return totals

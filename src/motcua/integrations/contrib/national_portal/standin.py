@@ -220,6 +220,12 @@ class PortalHandler(BaseHTTPRequestHandler):
         if self.server.verbose:
             print(f"national-portal-standin: {format % args}", flush=True)
 
+    def setup(self) -> None:
+        super().setup()
+        # no Nagle: an answer is written as headers then body, and a client that delays its ACK would make every
+        # call on a kept-alive connection wait ~40 ms for it
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
     def _answer(self, status: int, data: dict[str, Any]) -> None:
         body = json.dumps(data, ensure_ascii=False).encode()
         try:
