@@ -3,12 +3,13 @@
 For a destination with ``deliver_batch`` (the national portal: a day of the province is ~20,000 messages, one
 HTTP call and one task each would not keep up) the task of any of its messages runs :func:`deliver_batches`:
 
-- **Claim**: one conditional UPDATE leases up to ``MOTCUA_OUTBOX_BATCH_SIZE`` pending, due, lease-free rows in id
-  order whose every earlier undelivered row of the same ordering key is claimable too (none dead, none waiting for
-  a retry, none leased by another worker): so a dossier's rows are taken as a prefix of its queue, never with a
-  hole. Claims of one destination are serialised (an advisory lock on PostgreSQL; SQLite has one writer), so two
-  workers never split one dossier's queue between them. The READY tasks of the claimed rows are deleted: the
-  batch does their work, and a row that must be tried again is found by the sweep once due.
+- **Claim**: under the destination's claim lock, the ids of up to ``MOTCUA_OUTBOX_BATCH_SIZE`` pending, due,
+  lease-free rows in id order whose every earlier undelivered row of the same ordering key is claimable too (none
+  dead, none waiting for a retry, none leased by another worker) are read, then one conditional UPDATE (still
+  pending, lease free) leases them: a dossier's rows are taken as a prefix of its queue, never with a hole. The
+  claims of one destination are serialised (an advisory lock on PostgreSQL; SQLite has one writer), so two workers
+  never split one dossier's queue between them. The READY tasks of the claimed rows are deleted: the batch does
+  their work, and a row that must be tried again is found by the sweep once due.
 - **Deliver**: outside any transaction, ``destination.deliver_batch(messages)`` returns an outcome per row.
 - **Mark**: one transaction, conditional on still holding the lease (a worker that lost it changes nothing):
   delivered rows in one UPDATE; failed rows retry with backoff or die (a permanent refusal, or too many tries);
@@ -62,26 +63,23 @@ def claim_batch(destination: str, worker_id: str, limit: int) -> tuple[list[Outb
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:  # serialise the claims of one destination
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [zlib.crc32(f"outbox:{destination}".encode())])
-        claimable = (
+        claimable = list(
             OutboxMessage.objects.filter(destination=destination, state=OutboxState.PENDING, next_attempt_at__lte=now)
             .filter(lease_is_free(now))
             .filter(~_blocked_by_earlier(now))
             .order_by("pk")
-            .values("pk")[:limit]
+            .values_list("pk", flat=True)[:limit]
         )
-        claimed = (
-            OutboxMessage.objects.filter(pk__in=claimable, state=OutboxState.PENDING)
-            .filter(lease_is_free(now))
-            .update(
-                leased_by=token,
-                lease_expires_at=now + timedelta(seconds=settings.MOTCUA_OUTBOX_LEASE_SECONDS),
-                attempts=F("attempts") + 1,
-                last_attempt_at=now,
-            )
-        )
-        if not claimed:
+        if not claimable:
             return [], token
-        messages = list(OutboxMessage.objects.filter(leased_by=token, state=OutboxState.PENDING).order_by("pk"))
+        OutboxMessage.objects.filter(pk__in=claimable, state=OutboxState.PENDING).filter(lease_is_free(now)).update(
+            leased_by=token,
+            lease_expires_at=now + timedelta(seconds=settings.MOTCUA_OUTBOX_LEASE_SECONDS),
+            attempts=F("attempts") + 1,
+            last_attempt_at=now,
+        )
+        # read back by primary key (``leased_by`` has no index: a scan of a large outbox)
+        messages = list(OutboxMessage.objects.filter(pk__in=claimable, leased_by=token).order_by("pk"))
         tasks = [m.wake_task_id for m in messages if m.wake_task_id]
         DBTaskResult.objects.filter(id__in=tasks, status=TaskResultStatus.READY).delete()
     return messages, token
