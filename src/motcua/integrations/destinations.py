@@ -3,7 +3,9 @@
 The outbox asks every configured destination, inside the action's transaction, whether it wants an action
 and what to send (``message_for``); later, outside any transaction, the worker hands it the stored row to
 deliver. The webhook (``contrib/webhook``) is the first destination; the national portal's synchronisation
-and the applicant notifications (issue 9) are the next ones, each using the client of its own edge.
+(``contrib/national_portal``) the second, and the applicant notifications (issue 9) the next, each using the client
+of its own edge. A destination that also offers ``deliver_batch`` (``BatchDestination``) is handed many rows at a
+time by ``integrations.batches`` instead of one per task.
 """
 
 from __future__ import annotations
