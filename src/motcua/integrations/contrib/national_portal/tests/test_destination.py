@@ -52,3 +52,26 @@ def test_dossiers_received_before_the_portal_was_configured_are_backfilled_once(
     held = portal.received()["held"]
     assert held[early.code]["progress"] == row.payload["progress"]
     assert len(held[later.code]["progress"]) == 2
+
+
+def test_the_local_practice_setting_sends_a_supplement_request_as_done(
+    settings: Any, national_portal: Portal, commune: Any, staff: Any
+) -> None:
+    from motcua.dossiers.services import perform
+    from motcua.rules.lifecycle import ActionType
+
+    dossier = walk_dossier(commune, staff, steps=0)
+    perform(dossier, ActionType.REQUEST_SUPPLEMENT, user=staff["counter"], payload={"missing": ["Bản sao giấy tờ"]})
+    settings.MOTCUA_NATIONAL_PORTAL_PENDING_AS_DONE = True
+    perform(dossier, ActionType.SUPPLEMENT, user=staff["counter"])
+    perform(dossier, ActionType.REQUEST_SUPPLEMENT, user=staff["counter"], payload={"missing": ["Tờ khai"]})
+    rows = list(OutboxMessage.objects.filter(dossier=dossier).order_by("pk"))
+    assert [r.payload["record"]["TrangThaiHoSo"] for r in rows] == [
+        2,
+        5,
+        2,
+        9,
+    ]  # RULES §4 (back to received); 5 → 9 when set
+    assert [r.payload["progress"][0]["TrangThai"] for r in rows] == [2, 5, 2, 9]
+    assert rows[1].payload["record"]["DanhSachHoSoBoSung"][0]["NoiDungBoSung"] == "Bản sao giấy tờ"
+    assert len(rows[3].payload["record"]["DanhSachHoSoBoSung"]) == 2
