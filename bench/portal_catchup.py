@@ -176,8 +176,8 @@ def summary(url: str) -> dict[str, Any]:
 
 
 CATEGORIES = [
-    ("database", ("django/db", "sqlite3", "psycopg")),
-    ("HTTP", ("httpx", "httpcore", "h11", "socket", "ssl")),
+    ("database", ("django/db", "sqlite3", "psycopg", "django_tasks")),
+    ("HTTP (and waiting for the stand-in)", ("httpx", "httpcore", "h11", "socket", "ssl", "select")),
     ("JSON", ("json",)),
 ]
 
@@ -187,12 +187,9 @@ def print_profile(path: Path) -> None:
 
     stats = pstats.Stats(str(path))
     totals: dict[str, float] = {}
-    for (filename, _line, _name), (_cc, _nc, tottime, _ct, _callers) in stats.stats.items():  # type: ignore[attr-defined]
-        kind = next((k for k, marks in CATEGORIES if any(m in filename for m in marks)), "other")
-        if "{method 'recv_into'" in _name or "{method 'sendall'" in _name:
-            kind = "HTTP"
-        if "sqlite3.Cursor" in _name or "{method 'execute' of 'sqlite3" in _name:
-            kind = "database"
+    for (filename, _line, name), (_cc, _nc, tottime, _ct, _callers) in stats.stats.items():  # type: ignore[attr-defined]
+        where = filename if filename != "~" else name  # built-ins are named by their object
+        kind = next((k for k, marks in CATEGORIES if any(m in where for m in marks)), "other")
         totals[kind] = totals.get(kind, 0.0) + tottime
     whole = sum(totals.values()) or 1.0
     print(
