@@ -18,7 +18,7 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/motcua migrate --no-input
 	$(BIN)/motcua load_demo
-	$(BIN)/motcua demo --addr 127.0.0.1:8000 --standin-port 8010
+	$(BIN)/motcua demo --addr 127.0.0.1:8000 --standin-port 8010 --portal-port 8011
 
 ## Run the whole suite: lint, import rules, tests (SQLite, or PostgreSQL when DATABASE_URL is set), bench smokes
 test: $(STAMP)

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "motcua.integrations.notify",  # notices to applicants: templates (admin), the channels' outbox destinations
     "motcua.integrations.contrib.email",
     "motcua.integrations.contrib.sms",
+    "motcua.integrations.contrib.national_portal",
 ]
 
 MIDDLEWARE = [
@@ -211,6 +212,8 @@ MOTCUA_OUTBOX_BACKOFF_MAX_SECONDS = float(os.environ.get("MOTCUA_OUTBOX_BACKOFF_
 MOTCUA_OUTBOX_LEASE_SECONDS = float(os.environ.get("MOTCUA_OUTBOX_LEASE_SECONDS", 120))
 # How often a running worker looks for due messages that lost their task (a worker killed mid-delivery).
 MOTCUA_OUTBOX_SWEEP_SECONDS = float(os.environ.get("MOTCUA_OUTBOX_SWEEP_SECONDS", 15))
+# Rows a worker claims at once for a destination that delivers in batches (the national portal).
+MOTCUA_OUTBOX_BATCH_SIZE = int(os.environ.get("MOTCUA_OUTBOX_BATCH_SIZE", 500))
 # How long an idle worker sleeps before looking for work again.
 MOTCUA_WORKER_POLL_SECONDS = float(os.environ.get("MOTCUA_WORKER_POLL_SECONDS", 1))
 
@@ -233,6 +236,16 @@ MOTCUA_SMS_SENDER = os.environ.get("MOTCUA_SMS_SENDER", "")
 MOTCUA_SMS_UNICODE = _env_flag("MOTCUA_SMS_UNICODE", False)
 MOTCUA_SMS_MAX_SEGMENTS = int(os.environ.get("MOTCUA_SMS_MAX_SEGMENTS", 3))
 MOTCUA_SMS_TIMEOUT_SECONDS = float(os.environ.get("MOTCUA_SMS_TIMEOUT_SECONDS", 10))
+# National Public Service Portal (motcua.integrations.contrib.national_portal, RULES.md §10): the five must be set,
+# or it is "not configured" (the demo, in debug mode only, points them at the stand-in).
+MOTCUA_NATIONAL_PORTAL_AUTH_URL = os.environ.get("MOTCUA_NATIONAL_PORTAL_AUTH_URL", "")
+MOTCUA_NATIONAL_PORTAL_SERVICE_URL = os.environ.get("MOTCUA_NATIONAL_PORTAL_SERVICE_URL", "")
+MOTCUA_NATIONAL_PORTAL_USERNAME = os.environ.get("MOTCUA_NATIONAL_PORTAL_USERNAME", "")
+MOTCUA_NATIONAL_PORTAL_PASSWORD = os.environ.get("MOTCUA_NATIONAL_PORTAL_PASSWORD", "")
+MOTCUA_NATIONAL_PORTAL_DSTCODE = os.environ.get("MOTCUA_NATIONAL_PORTAL_DSTCODE", "")
+MOTCUA_NATIONAL_PORTAL_TIMEOUT_SECONDS = float(os.environ.get("MOTCUA_NATIONAL_PORTAL_TIMEOUT_SECONDS", 20))
+# Local practice (RULES.md §10): statuses 5, 6 and 8 sent as 9 at the moment of the request. Off by default.
+MOTCUA_NATIONAL_PORTAL_PENDING_AS_DONE = _env_flag("MOTCUA_NATIONAL_PORTAL_PENDING_AS_DONE", False)
 
 LOGGING = {
     "version": 1,

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django_tasks import TaskContext, task
 
 from motcua.integrations.backoff import backoff_seconds
+from motcua.integrations.batches import deliver_batches
 from motcua.integrations.destinations import destinations
 from motcua.integrations.errors import PermanentFailure, TemporaryFailure
 from motcua.integrations.models import OutboxMessage, OutboxState
@@ -54,6 +55,11 @@ def deliver(idempotency_key: str, *, worker_id: str) -> str:
     """Try the message once if it is this worker's to try; returns what happened (for logs and tests)."""
     if connection.in_atomic_block:
         raise RuntimeError("an outbox delivery never runs inside a database transaction")
+    name = OutboxMessage.objects.filter(idempotency_key=idempotency_key).values_list("destination", flat=True).first()
+    batching = destinations.get(name) if name else None
+    if batching is not None and hasattr(batching, "deliver_batch"):  # integrations.batches
+        totals = deliver_batches(batching, worker_id=worker_id)  # type: ignore[arg-type]
+        return f"batches: {totals}" if totals["batches"] else SKIPPED
     claimed = _claim(idempotency_key, worker_id)
     if claimed is None:
         return SKIPPED

@@ -3,16 +3,20 @@
 The outbox asks every configured destination, inside the action's transaction, whether it wants an action
 and what to send (``message_for``); later, outside any transaction, the worker hands it the stored row to
 deliver. The webhook (``contrib/webhook``) is the first destination; the national portal's synchronisation
-and the applicant notifications (issue 9) are the next ones, each using the client of its own edge.
+(``contrib/national_portal``) the second, and the applicant notifications (issue 9) the next, each using the client
+of its own edge. A destination that also offers ``deliver_batch`` (``BatchDestination``) is handed many rows at a
+time by ``integrations.batches`` instead of one per task.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from django.utils.translation import gettext_lazy as _
 
+from motcua.integrations.errors import DeliveryFailed
 from motcua.integrations.registry import Plugin, Registry
 
 if TYPE_CHECKING:
@@ -49,6 +53,39 @@ class Destination(Plugin, Protocol):
         Raises ``errors.TemporaryFailure`` (try again later) or ``errors.PermanentFailure`` (dead at once);
         the receiver deduplicates on ``message.idempotency_key``, which is the same on every attempt.
         """
+        ...
+
+
+class HistoryDestination(Destination, Protocol):
+    """A destination that takes a dossier's whole history as one message (``services.queue_history``: a
+    dossier acted on before the destination was configured). Others get one message per action instead."""
+
+    def history_message(self, dossier: Dossier, *, key: str) -> OutgoingMessage:
+        """The message telling the whole dossier, keyed by its latest action (``key``)."""
+        ...
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one message of a batch: delivered (``error`` None), failed, or ``held``: not tried because
+    an earlier message of the same ordering key failed (it is released untouched, behind that one)."""
+
+    answer: str = ""
+    error: DeliveryFailed | None = None
+    held: bool = False
+
+
+HELD = Outcome(held=True)
+
+
+@runtime_checkable
+class BatchDestination(Destination, Protocol):
+    """A destination that delivers many messages per call (``integrations.batches``; docs/decisions.md)."""
+
+    def deliver_batch(self, messages: Sequence[OutboxMessage]) -> Mapping[int, Outcome]:
+        """Send the messages (in id order; every earlier undelivered message of each ordering key is among
+        them), outside any transaction; return an outcome per message id. A message missing from the answer
+        is a temporary failure. Within an ordering key, a message is delivered only if every earlier one is."""
         ...
 
 

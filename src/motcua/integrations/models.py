@@ -59,6 +59,10 @@ class OutboxMessage(models.Model):
             # what is due (the sweep, --until-idle, --retry-now): pending rows only, so delivered ones cost nothing
             models.Index(fields=["next_attempt_at"], condition=models.Q(state="pending"), name="outbox_pending_due"),
             models.Index(fields=["state", "destination"], name="outbox_state"),
+            # a batch claim: a destination's pending rows in id order (integrations.batches)
+            models.Index(
+                fields=["destination", "id"], condition=models.Q(state="pending"), name="outbox_pending_order"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -109,29 +109,67 @@ class Resent:
     queued: int  # rows written for dossiers that had none
 
 
-@transaction.atomic
+def queue_history(destination: Destination, dossier_id: int) -> int:
+    """Tell ``destination`` the whole history of a dossier it never had a row for; returns the rows written.
+
+    One transaction that locks the dossier row, so an action logged meanwhile (it locks the same row) comes
+    wholly before — then the dossier has a row and is skipped — or wholly after, behind the history. The rows
+    carry the keys the actions would have had: a destination with ``history_message(dossier, key=…)`` gets one
+    row keyed by the latest action (the national portal: the record and every progress row at once), any other
+    one row per action of the log, in order.
+    """
+    with transaction.atomic():
+        had_rows = OutboxMessage.objects.filter(destination=destination.name, dossier=OuterRef("pk"))
+        dossier = (
+            Dossier.objects.select_for_update()
+            .filter(pk=dossier_id)
+            .filter(~Exists(had_rows))
+            .select_related("procedure", "resolving_agency")
+            .first()
+        )
+        if dossier is None:
+            return 0
+        actions = list(dossier.actions.order_by("seq"))
+        if not actions:
+            return 0
+        history_message = getattr(destination, "history_message", None)
+        if history_message is None:
+            return sum(enqueue_for(destination, dossier, action) for action in actions)
+        key = dossier_message_key(destination.name, dossier, actions[-1])
+        message = history_message(dossier, key=key)
+        enqueue(
+            destination=destination.name,
+            event=message.event,
+            idempotency_key=key,
+            ordering_key=message.ordering_key or dossier.code,
+            payload=message.payload,
+            dossier=dossier,
+        )
+        return 1
+
+
 def resend_dossiers(destination_name: str, dossier_ids: Iterable[int]) -> Resent:
     """Send again what ``destination_name`` has not acknowledged for these dossiers (the sync report's
-    re-drive; the caller chose them within its scope): dead rows are re-driven, waiting rows made due, and a
-    dossier that never had a row gets one per action of its log, under the keys they would have had, so the
-    receiver learns its whole history in order (``enqueue`` ignores a key already there).
+    re-drive; the caller chose them within its scope): dead rows are re-driven and waiting rows made due (one
+    transaction), and each dossier that never had a row is given its history (``queue_history``, a transaction
+    per dossier, so that a province-wide re-drive never holds thousands of dossier locks at once).
     """
     ids = list(dossier_ids)
-    rows = OutboxMessage.objects.filter(destination=destination_name, dossier_id__in=ids)
-    redriven = redrive(rows.filter(state=OutboxState.DEAD).values_list("pk", flat=True))
-    now = timezone.now()
-    made_due = rows.filter(state=OutboxState.PENDING, next_attempt_at__gt=now).update(
-        next_attempt_at=now, wake_task_id=None
-    )
+    with transaction.atomic():
+        rows = OutboxMessage.objects.filter(destination=destination_name, dossier_id__in=ids)
+        redriven = redrive(rows.filter(state=OutboxState.DEAD).values_list("pk", flat=True))
+        now = timezone.now()
+        made_due = rows.filter(state=OutboxState.PENDING, next_attempt_at__gt=now).update(
+            next_attempt_at=now, wake_task_id=None
+        )
     queued = 0
     destination = destinations.get(destination_name)
     if destination is not None and destination.problem() is None:
         never = Dossier.objects.filter(pk__in=ids).exclude(
             pk__in=OutboxMessage.objects.filter(destination=destination_name).values("dossier_id")
         )
-        for dossier in never.select_related("procedure", "resolving_agency").prefetch_related("actions"):
-            for action in sorted(dossier.actions.all(), key=lambda a: a.seq):
-                queued += enqueue_for(destination, dossier, action)
+        for dossier_id in never.order_by("pk").values_list("pk", flat=True):
+            queued += queue_history(destination, dossier_id)
     if made_due:
         wake_forgotten()
     return Resent(redriven=redriven, made_due=made_due, queued=queued)

@@ -37,7 +37,7 @@ def answers(url: str) -> bool:
 def test_the_demo_runs_server_worker_and_standin_and_delivers(
     settings: Any, commune: Any, staff: Any, tmp_path: Path
 ) -> None:
-    web, hook = free_port(), free_port()
+    web, hook, portal = free_port(), free_port(), free_port()
     # the demo's own var/ (secrets, the mail it writes) is this test's directory
     env = subprocess_env(MOTCUA_DEBUG=1, MOTCUA_WORKER_POLL_SECONDS=0.05, MOTCUA_VAR_DIR=tmp_path / "var")
     for name in (
@@ -46,6 +46,8 @@ def test_the_demo_runs_server_worker_and_standin_and_delivers(
         "MOTCUA_SMS_URL",
         "MOTCUA_SMS_TOKEN",
         "MOTCUA_EMAIL_URL",
+        "MOTCUA_NATIONAL_PORTAL_AUTH_URL",
+        "MOTCUA_NATIONAL_PORTAL_SERVICE_URL",
     ):
         env.pop(name, None)
     sms = free_port()
@@ -61,6 +63,8 @@ def test_the_demo_runs_server_worker_and_standin_and_delivers(
                 str(hook),
                 "--sms-standin-port",
                 str(sms),
+                "--portal-port",
+                str(portal),
                 "--noreload",
             ],
             stdout=out,
@@ -69,17 +73,20 @@ def test_the_demo_runs_server_worker_and_standin_and_delivers(
         )
     try:
         standin, gateway = f"http://127.0.0.1:{hook}/", f"http://127.0.0.1:{sms}/"
+        portal_url = f"http://127.0.0.1:{portal}/"
         wait_until(
             lambda: (
                 answers(f"http://127.0.0.1:{web}/")
                 and answers(standin + "_standin/received")
                 and answers(gateway + "_standin/received")
+                and answers(portal_url + "_standin/received")
             ),
             what="demo",
-            timeout=90,  # four processes starting on a machine shared with other runs
+            timeout=90,  # five processes starting on a machine shared with other runs
         )
         assert re.search(r"Webhook: máy nhận giả lập tại " + re.escape(standin), log.read_text())
         assert re.search(r"SMS: cổng SMS giả lập tại " + re.escape(gateway), log.read_text())
+        assert re.search(r"Cổng DVCQG: bản giả lập tại " + re.escape(portal_url), log.read_text())
         mail = tmp_path / "var" / "mail"
         assert f"Thư điện tử: ghi thành tệp trong file://{mail}" in log.read_text()
         # an action taken now reaches the demo's stand-ins through the demo's worker, its e-mail the demo's var/mail
@@ -88,6 +95,13 @@ def test_the_demo_runs_server_worker_and_standin_and_delivers(
         settings.MOTCUA_SMS_URL = gateway + "messages"
         settings.MOTCUA_SMS_TOKEN = (tmp_path / "var" / "sms_demo_token").read_text().strip()
         settings.MOTCUA_EMAIL_URL = f"file://{mail}"
+        settings.MOTCUA_NATIONAL_PORTAL_AUTH_URL = portal_url + "auth"
+        settings.MOTCUA_NATIONAL_PORTAL_SERVICE_URL = portal_url + "service"
+        settings.MOTCUA_NATIONAL_PORTAL_USERNAME = "motcua-demo"
+        settings.MOTCUA_NATIONAL_PORTAL_PASSWORD = (
+            (tmp_path / "var" / "national_portal_demo_password").read_text().strip()
+        )
+        settings.MOTCUA_NATIONAL_PORTAL_DSTCODE = "H55"
         offering = offering_of("2.001035", commune)
         dossier = open_dossier(
             counter_intake(offering, email="an@example.vn", phone="0912345678"), user=staff["counter"]
@@ -102,6 +116,8 @@ def test_the_demo_runs_server_worker_and_standin_and_delivers(
         wait_until(lambda: mail.exists() and any(mail.iterdir()), what="the e-mail file")
         [written] = mail.iterdir()
         assert f"X-Motcua-Key: email:{dossier.code}:1" in written.read_text(errors="replace")
+        held = lambda: httpx.get(portal_url + "_standin/received").json()["held"]  # noqa: E731
+        wait_until(lambda: len(held().get(dossier.code, {}).get("progress", [])) == 2, what="the portal's copy")
     finally:
         demo.send_signal(signal.SIGINT)
         code = demo.wait(timeout=30)
@@ -109,6 +125,7 @@ def test_the_demo_runs_server_worker_and_standin_and_delivers(
     assert not answers(f"http://127.0.0.1:{web}/")
     assert not answers(standin + "_standin/received")
     assert not answers(gateway + "_standin/received")
+    assert not answers(portal_url + "_standin/received")
 
 
 def test_only_the_demo_in_debug_mode_uses_the_standin() -> None:
@@ -125,3 +142,15 @@ def test_only_the_demo_in_debug_mode_writes_mail_under_var() -> None:
     assert demo_email_url(debug=True, configured_url="") == f"file://{django_settings.VAR_DIR / 'mail'}"
     assert demo_email_url(debug=False, configured_url="") is None  # production: not configured
     assert demo_email_url(debug=True, configured_url="smtp://mail") is None
+
+
+def test_only_the_demo_in_debug_mode_uses_the_portal_standin(settings: Any) -> None:
+    from motcua.integrations.management.commands.demo import portal_env_for_demo
+
+    settings.MOTCUA_NATIONAL_PORTAL_AUTH_URL = settings.MOTCUA_NATIONAL_PORTAL_SERVICE_URL = ""
+    env = portal_env_for_demo(debug=True, port=8011)
+    assert env is not None
+    assert env["MOTCUA_NATIONAL_PORTAL_SERVICE_URL"] == "http://127.0.0.1:8011/service"
+    assert portal_env_for_demo(debug=False, port=8011) is None  # production: not configured
+    settings.MOTCUA_NATIONAL_PORTAL_AUTH_URL = "https://dichvucong.gov.vn/auth"
+    assert portal_env_for_demo(debug=True, port=8011) is None

@@ -4,8 +4,10 @@
 is unset, the webhook destination is pointed at a stand-in receiver started here (its secret is generated
 once into ``var/webhook_demo_secret``); when ``MOTCUA_SMS_URL`` is unset, SMS notices go to the stand-in SMS
 gateway started here (token in ``var/sms_demo_token``); when ``MOTCUA_EMAIL_URL`` is unset, e-mail notices are
-written as files under ``var/mail``. With ``MOTCUA_DEBUG=0`` an unset URL stays unset: the destination is
-"not configured", never a stand-in.
+written as files under ``var/mail``; when the national portal's URLs are unset, it is pointed at a stand-in portal
+(``--portal-port``, 8011 by default; its password generated once into ``var/national_portal_demo_password``),
+and the demo's dossiers, loaded before, are put in the outbox for it (``national_portal_backfill``). With
+``MOTCUA_DEBUG=0`` an unset setting stays unset: the destination is "not configured", never a stand-in.
 """
 
 from __future__ import annotations
@@ -45,13 +47,31 @@ def demo_email_url(*, debug: bool, configured_url: str) -> str | None:
     return None
 
 
+def portal_env_for_demo(*, debug: bool, port: int) -> dict[str, str] | None:
+    """The settings pointing the national portal at the demo's stand-in, when the demo must start one: only in
+    debug mode, only when neither URL is set."""
+    configured = settings.MOTCUA_NATIONAL_PORTAL_AUTH_URL or settings.MOTCUA_NATIONAL_PORTAL_SERVICE_URL
+    if not debug or configured:
+        return None
+    base = f"http://127.0.0.1:{port}/"
+    return {
+        "MOTCUA_NATIONAL_PORTAL_AUTH_URL": base + "auth",
+        "MOTCUA_NATIONAL_PORTAL_SERVICE_URL": base + "service",
+        "MOTCUA_NATIONAL_PORTAL_USERNAME": settings.MOTCUA_NATIONAL_PORTAL_USERNAME or "motcua-demo",
+        "MOTCUA_NATIONAL_PORTAL_PASSWORD": settings.MOTCUA_NATIONAL_PORTAL_PASSWORD
+        or _demo_secret("national_portal_demo_password"),
+        "MOTCUA_NATIONAL_PORTAL_DSTCODE": settings.MOTCUA_NATIONAL_PORTAL_DSTCODE or "H55",
+    }
+
+
 class Command(BaseCommand):
-    help = "Chạy bản trình diễn: máy chủ web, tiến trình nền và máy nhận webhook giả lập. Dừng bằng Ctrl-C."
+    help = "Chạy bản trình diễn: máy chủ web, tiến trình nền, máy nhận webhook và Cổng DVCQG giả lập. Dừng bằng Ctrl-C."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--addr", default="127.0.0.1:8000", help="Địa chỉ của máy chủ web.")
         parser.add_argument("--standin-port", type=int, default=8010, help="Cổng của máy nhận webhook giả lập.")
         parser.add_argument("--sms-standin-port", type=int, default=8012, help="Cổng của cổng SMS giả lập.")
+        parser.add_argument("--portal-port", type=int, default=8011, help="Cổng của Cổng DVCQG giả lập.")
         parser.add_argument("--noreload", action="store_true", help="Máy chủ web không tự nạp lại khi mã thay đổi.")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -86,6 +106,18 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Thư điện tử: {settings.MOTCUA_EMAIL_URL or 'chưa cấu hình (MOTCUA_EMAIL_URL chưa đặt).'}"
             )
+        portal = portal_env_for_demo(debug=settings.DEBUG, port=options["portal_port"])
+        if portal is not None:
+            env.update(portal)
+            port = options["portal_port"]
+            programs.append(("national-portal-standin", [*command, "national_portal_standin", "--port", str(port)]))
+            subprocess.run([*command, "national_portal_backfill"], env=env, check=False)
+            base = f"http://127.0.0.1:{port}/"
+            self.stdout.write(f"Cổng DVCQG: bản giả lập tại {base} ({base}_standin/received?summary=1)")
+        elif not settings.MOTCUA_NATIONAL_PORTAL_AUTH_URL:
+            self.stdout.write("Cổng DVCQG: chưa cấu hình (MOTCUA_NATIONAL_PORTAL_AUTH_URL chưa đặt).")
+        else:
+            self.stdout.write(f"Cổng DVCQG: {settings.MOTCUA_NATIONAL_PORTAL_SERVICE_URL}")
         programs.append(("worker", [*command, "worker"]))
         server = [*command, "runserver", options["addr"]]
         programs.append(("server", [*server, "--noreload"] if options["noreload"] else server))
