@@ -29,7 +29,7 @@ from motcua.dossiers.state import STEPS_IN_ORDER, rewrite, state_of
 from motcua.metrics.models import DailyCount
 from motcua.metrics.services import replace_all_counters
 from motcua.rules import lifecycle, payloads
-from motcua.rules.counters import deltas
+from motcua.rules.counters import LOG_METRICS, deltas
 from motcua.rules.lifecycle import ACTIVE_STATUSES, Action, ActionType, Actor, DossierState, Facts, Status
 from motcua.rules.roles import Role
 
@@ -110,9 +110,11 @@ def counters_from_log(batch: int = 500) -> dict[CounterKey, int]:
 
 
 def stored_counters() -> dict[CounterKey, int]:
-    """The live counters as the projection holds them (zero counters left out)."""
-    rows = DailyCount.objects.exclude(value=0).values_list(
-        "day", "agency_id", "procedure_id", "channel", "metric", "value"
+    """The live counters of the log's metrics as the projection holds them (zero counters left out)."""
+    rows = (
+        DailyCount.objects.filter(metric__in=LOG_METRICS)
+        .exclude(value=0)
+        .values_list("day", "agency_id", "procedure_id", "channel", "metric", "value")
     )
     return {(day, agency, procedure, channel, metric): value for day, agency, procedure, channel, metric, value in rows}
 
@@ -124,12 +126,13 @@ def differing_counters() -> set[CounterKey]:
 
 @transaction.atomic
 def rebuild_counters() -> int:
-    """Replace the live counters by the ones recomputed from the log; returns the rows written."""
+    """Replace the live counters of the log's metrics by the ones recomputed from the log; returns the rows
+    written. Counters of other sources (``rules.counters.Metric.source``) are left as they are."""
     rows = [
         DailyCount(day=day, agency_id=agency, procedure_id=procedure, channel=channel, metric=metric, value=value)
         for (day, agency, procedure, channel, metric), value in counters_from_log().items()
     ]
-    return replace_all_counters(rows)
+    return replace_all_counters(rows, metrics=LOG_METRICS)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -37,7 +37,7 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from motcua.integrations.backoff import backoff_seconds
-from motcua.integrations.destinations import BatchDestination, Outcome
+from motcua.integrations.destinations import BatchDestination, Outcome, acknowledged
 from motcua.integrations.errors import PermanentFailure, TemporaryFailure
 from motcua.integrations.models import OutboxMessage, OutboxState
 from motcua.integrations.selectors import lease_is_free
@@ -169,6 +169,7 @@ def mark_batch(messages: Sequence[OutboxMessage], token: str, outcomes: Mapping[
             state=OutboxState.DELIVERED, delivered_at=now, response=answer, lease_expires_at=None
         )
         counts["delivered"] += len(ids)
+    acknowledged(messages[0].destination if messages else "", [pk for ids in delivered.values() for pk in ids])
     return counts
 
 

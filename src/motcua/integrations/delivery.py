@@ -28,7 +28,7 @@ from django_tasks import TaskContext, task
 
 from motcua.integrations.backoff import backoff_seconds
 from motcua.integrations.batches import deliver_batches
-from motcua.integrations.destinations import destinations
+from motcua.integrations.destinations import acknowledged, destinations
 from motcua.integrations.errors import PermanentFailure, TemporaryFailure
 from motcua.integrations.models import OutboxMessage, OutboxState
 from motcua.integrations.selectors import is_first_in_line, lease_is_free
@@ -124,6 +124,7 @@ def _mark_delivered(message: OutboxMessage, token: str, answer: str) -> None:
     OutboxMessage.objects.filter(pk=message.pk).update(
         state=OutboxState.DELIVERED, delivered_at=now, response=answer[:500], lease_expires_at=None
     )
+    acknowledged(message.destination, [message.pk])
     # the next event of the same dossier was waiting for this one: wake it now rather than at the next sweep
     following = (
         OutboxMessage.objects.filter(

@@ -56,6 +56,14 @@ class Destination(Plugin, Protocol):
         ...
 
 
+class AcknowledgedDestination(Destination, Protocol):
+    """A destination that records something when its rows are delivered (the national portal: the
+    ``synchronised`` counter). Called by ``delivery`` and ``batches`` inside the transaction that marks them,
+    which lets each row become delivered once — so what it records is recorded once."""
+
+    def acknowledged(self, message_ids: Sequence[int]) -> None: ...
+
+
 class HistoryDestination(Destination, Protocol):
     """A destination that takes a dossier's whole history as one message (``services.queue_history``: a
     dossier acted on before the destination was configured). Others get one message per action instead."""
@@ -90,3 +98,12 @@ class BatchDestination(Destination, Protocol):
 
 
 destinations: Registry[Destination] = Registry("destination", _("Nơi nhận sự kiện hồ sơ"))
+
+
+def acknowledged(destination: str, message_ids: Sequence[int]) -> None:
+    """Tell the destination which of its rows were just marked delivered, if it wants to know
+    (``AcknowledgedDestination``); called inside the marking transaction."""
+    plugin = destinations.get(destination)
+    hook = getattr(plugin, "acknowledged", None)
+    if hook is not None and message_ids:
+        hook(list(message_ids))

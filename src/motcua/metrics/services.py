@@ -40,8 +40,8 @@ def add_to_counters(agency_id: int, procedure_id: int, channel: str, deltas: Seq
         cursor.execute(sql, params)
 
 
-def replace_all_counters(rows: Iterable[DailyCount]) -> int:
-    """Replace every counter by ``rows`` (the rebuild); returns the number of rows written."""
-    DailyCount.objects.all().delete()
+def replace_all_counters(rows: Iterable[DailyCount], *, metrics: Iterable[str]) -> int:
+    """Replace every counter of ``metrics`` by ``rows`` (a rebuild from one source); returns the rows written."""
+    DailyCount.objects.filter(metric__in=list(metrics)).delete()
     created = DailyCount.objects.bulk_create(rows, batch_size=1000)
     return len(created)

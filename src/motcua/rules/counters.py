@@ -23,7 +23,7 @@ online; one recorded by an officer, at the counter (766 indicator 3.6).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 
@@ -39,6 +39,10 @@ class Metric:
     name: str
     description: str
     by_due_day: bool = False  # keyed by the day a dossier falls due, not by the day of an event
+    #: where the counts come from: ``log`` (:func:`deltas` of each action, rebuilt from the log) or ``outbox``
+    #: (an acknowledgement by a receiver, counted when its outbox row is marked delivered and rebuilt from the
+    #: outbox — the log does not know it)
+    source: str = "log"
 
 
 #: Every metric, with what it counts (the service index's formulas are written in these names).
@@ -63,8 +67,25 @@ METRICS: Mapping[str, Metric] = {
         Metric("paid_online", "payments confirmed by a payment gateway (the system actor)"),
         Metric("rescheduled", "deadlines recomputed after a change of the working calendar"),
         Metric("open_by_due_day", "dossiers in processing by the day they fall due", by_due_day=True),
+        Metric(
+            "synchronised",
+            "dossiers received whose reception the national portal acknowledged, by the day they were received",
+            source="outbox",
+        ),
     )
 }
+
+#: The metrics :func:`deltas` produces and the rebuild from the log recomputes.
+LOG_METRICS = frozenset(name for name, metric in METRICS.items() if metric.source == "log")
+
+
+def acknowledged_after_receipt(receipt_seq: int | None, delivered_seqs: Iterable[int]) -> bool:
+    """Whether the portal has acknowledged a dossier as received (Decision 766 indicator 1.4: synchronised
+    dossiers received in the period, RULES.md §7): one of its delivered rows was written at or after the action
+    that received it (``receive``, or ``accept`` of an online submission) — a row of the submission alone
+    told the portal of a dossier not yet received. ``receipt_seq`` is None for a dossier never received."""
+    return receipt_seq is not None and any(seq >= receipt_seq for seq in delivered_seqs)
+
 
 _SIMPLE = {
     ActionType.REFUSE: "refused",

@@ -20,8 +20,6 @@ when it lands. Today that is:
 
 - 1.1, 1.2, 1.3 — publication of procedures (catalogue decision and publication dates, parts published):
   ``procedures_published_on_time`` …, no such data yet;
-- 1.4 — ``synchronised`` (dossiers acknowledged by the national portal, counted on their received day), added
-  by another branch: this module only reads it by that name;
 - 2.2 — average resolution time, shown, not scored: ``resolution_seconds`` not counted yet;
 - 3.1, 3.2, 3.4, 3.5 — per-procedure facts (offered online, fees integrated with online payment, …), not
   counted;
@@ -30,7 +28,8 @@ when it lands. Today that is:
 - 4.1 (electronic signed results), 4.3 (certified e-copies), 4.5 (personal data store), 4.6 (population
   database), 5.1, 5.2 (feedback), 5.3 (needs the dissatisfied rate from ratings).
 
-Live now: **2.1** (on time), **3.3** (filed online), **4.2** (digitised), **4.4** (reuse).
+Live now: **1.4** (synchronised: ``synchronised``, received dossiers the national portal acknowledged, counted on
+their received day), **2.1** (on time), **3.3** (filed online), **4.2** (digitised), **4.4** (reuse).
 
 **Scoring** (RULES.md §7): ``points × min(1, ratio / threshold)``, a zero denominator is n/a, not 0; rounded to
 2 decimals (half up). An indicator without a threshold scores ``ratio × points`` (threshold 1).

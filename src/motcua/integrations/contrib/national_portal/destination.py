@@ -35,6 +35,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from motcua.integrations.contrib.national_portal.acknowledgement import count_acknowledged
 from motcua.integrations.contrib.national_portal.snapshot import logged_action, snapshot_of
 from motcua.integrations.destinations import HELD, Outcome, OutgoingMessage, destinations
 from motcua.integrations.errors import DeliveryFailed, PermanentFailure, TemporaryFailure
@@ -84,6 +85,11 @@ class NationalPortalDestination:
             "progress": [progress_row(dossier.code, logged, pending_as_done=pending_as_done)],
         }
         return OutgoingMessage(event=EVENT, payload=payload)
+
+    def acknowledged(self, message_ids: Sequence[int]) -> None:
+        """Rows just marked delivered (in the mark's transaction): count the dossiers the portal now has as
+        received (indicator 1.4, ``acknowledgement``)."""
+        count_acknowledged(message_ids)
 
     def history_message(self, dossier: Dossier, *, key: str) -> OutgoingMessage:
         """A dossier the portal was never told about (``integrations.services.queue_history``): one row with

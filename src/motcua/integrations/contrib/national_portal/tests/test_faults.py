@@ -13,8 +13,11 @@ from typing import Any
 
 import pytest
 
+from motcua.dossiers.projections import rebuild_counters
+from motcua.integrations.contrib.national_portal.acknowledgement import counts_from_outbox, stored_counts
 from motcua.integrations.contrib.national_portal.tests.conftest import Portal, PortalWorkers
 from motcua.integrations.models import OutboxMessage, OutboxState
+from motcua.integrations.sync_report import Reason, unsynced_report
 from motcua.integrations.tests.conftest import wait_until, walk_dossier
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -47,6 +50,12 @@ def test_portal_down_while_200_dossiers_are_received_and_processed_then_back(
     worker = portal_workers.start()  # delivering all along: every try fails while the portal is down
     dossiers = [walk_dossier(commune, staff, steps=i % 4) for i in range(200)]
     wait_until(lambda: national_portal.summary()["counts"].get("failed_on_purpose", 0) > 0, what="a failed try")
+    # the outage, as the monitoring officer sees it (once the worker has marked a failed try)
+    during = wait_until(
+        lambda: (report := unsynced_report(None)).by_reason[Reason.RETRYING] and report, what="a retrying row"
+    )
+    assert during.total == 200
+    assert during.by_reason[Reason.NOT_QUEUED] == during.by_reason[Reason.DEAD] == 0
     national_portal.fail(mode="off")
     total = sum(1 + i % 4 for i in range(200))
     wait_until(
@@ -60,6 +69,13 @@ def test_portal_down_while_200_dossiers_are_received_and_processed_then_back(
     assert_portal_has_exactly_what_we_sent(national_portal)
     statuses = {p["TrangThai"] for held in national_portal.received()["held"].values() for p in held["progress"]}
     assert statuses == {2, 4}  # received, then in process
+    after = unsynced_report(None)
+    assert (after.total, after.items) == (0, [])  # the report is empty again
+    # indicator 1.4: each of the 200 received dossiers counted synchronised once, as the outbox says
+    assert sum(stored_counts().values()) == 200
+    assert stored_counts() == counts_from_outbox()
+    rebuild_counters()  # the rebuild from the log leaves the outbox's counter alone
+    assert sum(stored_counts().values()) == 200
     assert OutboxMessage.objects.filter(attempts__gt=1).exists()  # the outage was felt
 
 
@@ -78,6 +94,9 @@ def test_a_worker_killed_mid_batch_is_replaced_without_a_second_dossier(
     assert_portal_has_exactly_what_we_sent(national_portal)
     counts = national_portal.summary()["counts"]
     assert counts["refused:3"] >= 1  # the second create was refused: "already exists", then looked up and updated
+    # delivered again after the kill, each dossier is still counted synchronised once
+    assert sum(stored_counts().values()) == 20
+    assert stored_counts() == counts_from_outbox()
 
 
 def test_a_session_that_expires_mid_run_is_renewed_once(
@@ -122,6 +141,12 @@ def test_a_payload_the_portal_refuses_is_dead_with_its_message_and_holds_back_th
     assert states[bad_record.code] == [(OutboxState.DELIVERED, 1)] * 3 + [(OutboxState.DEAD, 1)]
     assert "NguoiXuLy dài quá 50" in OutboxMessage.objects.get(pk=second.pk).last_error
     assert "NgayHenTra phải có dạng" in OutboxMessage.objects.get(pk=last.pk).last_error
+    report = unsynced_report(None)
+    refused = {item.code: item for item in report.items}
+    assert set(refused) == {bad_progress.code, bad_record.code}
+    assert {item.reason for item in refused.values()} == {Reason.REFUSED}
+    assert "NguoiXuLy dài quá 50" in refused[bad_progress.code].message
+    assert refused[bad_progress.code].undelivered == 3  # the refused row and the two held behind it
     held = national_portal.received()["held"]
     assert len(held[bad_progress.code]["progress"]) == 1
     assert held[bad_record.code]["record"] == rows_by_dossier()[bad_record.code][2].payload["record"]
