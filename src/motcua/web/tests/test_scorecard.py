@@ -63,7 +63,8 @@ def test_the_excel_export(scenario: dict[str, Dossier], commune: Agency, monitor
     sheet = load_workbook(io.BytesIO(answer.content)).active
     rows = {row[1]: row for row in sheet.iter_rows(values_only=True) if row and len(row) > 1}
     assert rows["2.1"][3:8] == (4, 7, 0.5714, 11.43, 20)
-    assert rows["1.4"][6] == "không áp dụng"
+    assert rows["1.4"][3:8] == (0, 9, 0, 0, 6)  # live, nothing synchronised: no portal is configured here
+    assert rows["1.1"][6] == "không áp dụng"  # n/a: publication data is not measured yet
 
 
 def test_who_sees_what(scenario: dict[str, Dossier], commune: Agency, other_commune: Agency) -> None:  # noqa: F811
