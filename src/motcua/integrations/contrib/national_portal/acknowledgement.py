@@ -68,19 +68,20 @@ def count_acknowledged(message_ids: Iterable[int]) -> int:
         .exclude(pk__in=ids)
         .values_list("dossier_id", "idempotency_key")
     )
-    counted = 0
     dossiers = Dossier.objects.filter(pk__in=list(receipts), received_at__isnull=False).only(
         "received_at", "resolving_agency_id", "procedure_id", "channel"
     )
+    deltas: dict[tuple[int, int, str], list[Delta]] = defaultdict(list)
     for dossier in dossiers:
         receipt = receipts[dossier.pk]
         if acknowledged_after_receipt(receipt, before.get(dossier.pk, [])):
             continue  # counted when an earlier row was delivered
         if acknowledged_after_receipt(receipt, now_delivered[dossier.pk]):
-            day = timezone.localdate(dossier.received_at)
-            add_to_counters(dossier.resolving_agency_id, dossier.procedure_id, dossier.channel, [Delta(day, METRIC, 1)])
-            counted += 1
-    return counted
+            key = (dossier.resolving_agency_id, dossier.procedure_id, dossier.channel)
+            deltas[key].append(Delta(timezone.localdate(dossier.received_at), METRIC, 1))
+    for (agency, procedure, channel), changes in deltas.items():  # one upsert per counter row of the batch
+        add_to_counters(agency, procedure, channel, changes)
+    return sum(len(changes) for changes in deltas.values())
 
 
 def counts_from_outbox(chunk: int = 1000) -> dict[CounterKey, int]:
