@@ -52,33 +52,47 @@ def _delivered_seqs(rows: Iterable[tuple[int, str]]) -> dict[int, list[int]]:
     return seqs
 
 
+def _previous_seq(ordering_key: str, before_pk: int) -> int | None:
+    """The action seq of the dossier's row just before ``before_pk`` (the ``outbox_order`` index, one probe)."""
+    key = (
+        OutboxMessage.objects.filter(destination=DESTINATION, ordering_key=ordering_key, pk__lt=before_pk)
+        .order_by("-pk")
+        .values_list("idempotency_key", flat=True)
+        .first()
+    )
+    return None if key is None else _seq(key)
+
+
 def count_acknowledged(message_ids: Iterable[int]) -> int:
-    """Count the dossiers these just-delivered rows acknowledge for the first time; returns how many."""
-    ids = list(message_ids)
-    now_delivered = _delivered_seqs(
-        OutboxMessage.objects.filter(pk__in=ids, dossier__isnull=False).values_list("dossier_id", "idempotency_key")
-    )
-    if not now_delivered:
+    """Count the dossiers these just-delivered rows acknowledge for the first time; returns how many.
+
+    A dossier's rows are written in the order of its actions, so their seqs never decrease in id order, and
+    they are delivered in id order (the batch holds a prefix of the dossier's undelivered rows, every earlier
+    one delivered). So the dossier was acknowledged before exactly when the row just before its first row in
+    this batch is at or after its receipt: one index probe per dossier, however many rows it had before.
+    """
+    batch: dict[str, tuple[int, int, list[int]]] = {}  # ordering key → (dossier, first id in the batch, seqs)
+    rows = OutboxMessage.objects.filter(pk__in=list(message_ids), dossier__isnull=False).order_by("pk")
+    for pk, dossier_id, ordering_key, key in rows.values_list("pk", "dossier_id", "ordering_key", "idempotency_key"):
+        batch.setdefault(ordering_key, (dossier_id, pk, []))[2].append(_seq(key))
+    if not batch:
         return 0
-    receipts = _receipt_seqs(now_delivered)  # a batch: at most MOTCUA_OUTBOX_BATCH_SIZE dossiers
-    before = _delivered_seqs(
-        OutboxMessage.objects.filter(
-            destination=DESTINATION, dossier_id__in=list(receipts), state=OutboxState.DELIVERED
-        )
-        .exclude(pk__in=ids)
-        .values_list("dossier_id", "idempotency_key")
-    )
-    dossiers = Dossier.objects.filter(pk__in=list(receipts), received_at__isnull=False).only(
+    receipts = _receipt_seqs({dossier_id for dossier_id, _pk, _seqs in batch.values()})
+    first_time: set[int] = set()
+    for ordering_key, (dossier_id, first_pk, seqs) in batch.items():
+        receipt = receipts.get(dossier_id)
+        if not acknowledged_after_receipt(receipt, seqs):
+            continue
+        previous = _previous_seq(ordering_key, first_pk)
+        if previous is None or not acknowledged_after_receipt(receipt, [previous]):
+            first_time.add(dossier_id)
+    dossiers = Dossier.objects.filter(pk__in=first_time, received_at__isnull=False).only(
         "received_at", "resolving_agency_id", "procedure_id", "channel"
     )
     deltas: dict[tuple[int, int, str], list[Delta]] = defaultdict(list)
     for dossier in dossiers:
-        receipt = receipts[dossier.pk]
-        if acknowledged_after_receipt(receipt, before.get(dossier.pk, [])):
-            continue  # counted when an earlier row was delivered
-        if acknowledged_after_receipt(receipt, now_delivered[dossier.pk]):
-            key = (dossier.resolving_agency_id, dossier.procedure_id, dossier.channel)
-            deltas[key].append(Delta(timezone.localdate(dossier.received_at), METRIC, 1))
+        key = (dossier.resolving_agency_id, dossier.procedure_id, dossier.channel)
+        deltas[key].append(Delta(timezone.localdate(dossier.received_at), METRIC, 1))
     for (agency, procedure, channel), changes in deltas.items():  # one upsert per counter row of the batch
         add_to_counters(agency, procedure, channel, changes)
     return sum(len(changes) for changes in deltas.values())

@@ -75,3 +75,41 @@ def test_the_local_practice_setting_sends_a_supplement_request_as_done(
     assert [r.payload["progress"][0]["TrangThai"] for r in rows] == [2, 5, 2, 9]
     assert rows[1].payload["record"]["DanhSachHoSoBoSung"][0]["NoiDungBoSung"] == "Bản sao giấy tờ"
     assert len(rows[3].payload["record"]["DanhSachHoSoBoSung"]) == 2
+
+
+def test_an_online_submission_counts_as_synchronised_once_its_acceptance_reaches_the_portal(
+    national_portal: Portal, commune: Any, staff: Any
+) -> None:
+    """Indicator 1.4: the portal knowing of a submission is not yet a received dossier synchronised."""
+    from zoneinfo import ZoneInfo
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from motcua.accounts.models import User
+    from motcua.dossiers.services import open_dossier, perform
+    from motcua.dossiers.tests.fixtures import counter_intake, offering_of
+    from motcua.integrations.contrib.national_portal.acknowledgement import counts_from_outbox, stored_counts
+    from motcua.rules.lifecycle import ActionType
+
+    offering = offering_of("2.001035", commune)
+    intake = counter_intake(offering)
+    intake.channel, intake.checklist = "online", []
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    intake.files = {
+        d.pk: [SimpleUploadedFile(f"{d.pk}.pdf", pdf, content_type="application/pdf")]
+        for d in offering.procedure.documents.all()
+        if not d.condition
+    }
+    dossier = open_dossier(intake, user=User.objects.create_user("dan", password="x"))
+    call_command("worker", until_idle=True, verbosity=0)
+    assert OutboxMessage.objects.get(dossier=dossier).state == OutboxState.DELIVERED  # the submission is there
+    assert stored_counts() == {}  # … but nothing was received yet
+    perform(dossier, ActionType.ACCEPT, user=staff["counter"])
+    perform(dossier, ActionType.FORWARD, user=staff["counter"])
+    call_command("worker", until_idle=True, verbosity=0)
+    dossier.refresh_from_db()
+    assert list(stored_counts().values()) == [1]
+    ((day, *_rest, metric),) = stored_counts()
+    received_day = dossier.received_at.astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).date()  # the local day (RULES §10)
+    assert (metric, day) == ("synchronised", received_day)
+    assert stored_counts() == counts_from_outbox()
