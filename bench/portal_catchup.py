@@ -304,9 +304,9 @@ def main() -> None:
         finally:
             standin.send_signal(signal.SIGTERM)
             standin.wait(timeout=30)
-            with contextlib.suppress(Exception):
-                import django.db
+            import django.db
 
+            with contextlib.suppress(django.db.Error):  # the throw-away database may be dropped already
                 django.db.connections.close_all()
 
 

@@ -109,6 +109,9 @@ def webhook(settings: Any, standin: Standin) -> Standin:
 class Workers:
     """Start ``motcua worker`` processes against the test database, with small leases and backoffs."""
 
+    #: how long ``until_idle`` waits for a worker to finish
+    idle_timeout = 60
+
     def __init__(self, standin: Standin, tmp_path: Path) -> None:
         self.standin, self.tmp_path, self.started = standin, tmp_path, []
 
@@ -136,7 +139,7 @@ class Workers:
 
     def until_idle(self, *args: str, **overrides: Any) -> str:
         process = self.start("--until-idle", *args, **overrides)
-        assert process.wait(timeout=60) == 0, process.log.read_text()  # type: ignore[attr-defined]
+        assert process.wait(timeout=self.idle_timeout) == 0, process.log.read_text()  # type: ignore[attr-defined]
         return process.log.read_text()  # type: ignore[attr-defined]
 
     def stop_all(self) -> None:

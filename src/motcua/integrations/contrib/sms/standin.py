@@ -21,7 +21,7 @@ from http.server import ThreadingHTTPServer
 from typing import Any
 
 from motcua.integrations.contrib.sms.protocol import ENCODINGS, MAX_SENDER
-from motcua.integrations.contrib.webhook.standin import Failure, StandinHandler
+from motcua.integrations.contrib.webhook.standin import Failure, StandinHandler, TakesFailures
 from motcua.rules import sms
 from motcua.rules.phones import is_mobile_e164
 
@@ -29,7 +29,7 @@ FAILURE_MODES = {"http500", "http503", "timeout", "reset", "hold"}
 
 
 @dataclass
-class GatewayState:
+class GatewayState(TakesFailures):
     token: str
     max_segments: int
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -55,15 +55,6 @@ class GatewayState:
                 "max_segments": self.max_segments,
                 "failure": self.failure.describe() if self.failure else None,
             }
-
-    def take_failure(self) -> Failure | None:
-        if self.failure is None or not self.failure.applies(time.time()):
-            self.failure = None
-            return None
-        failure = self.failure
-        if failure.count is not None:
-            failure.count -= 1
-        return failure
 
 
 def message_problems(message: Any, max_segments: int) -> list[str]:

@@ -47,8 +47,24 @@ class Failure:
         return {"mode": self.mode, "count": self.count, "seconds_left": left, "delay": self.delay}
 
 
+class TakesFailures:
+    """A stand-in's state that holds an instruction to fail (``failure``), as the webhook and SMS stand-ins do."""
+
+    failure: Failure | None
+
+    def take_failure(self) -> Failure | None:
+        """The failure that applies to this request, counted down (under the state's lock)."""
+        if self.failure is None or not self.failure.applies(time.time()):
+            self.failure = None
+            return None
+        failure = self.failure
+        if failure.count is not None:
+            failure.count -= 1
+        return failure
+
+
 @dataclass
-class StandinState:
+class StandinState(TakesFailures):
     secret: str
     lock: threading.Lock = field(default_factory=threading.Lock)
     processed: list[dict[str, Any]] = field(default_factory=list)
@@ -78,16 +94,6 @@ class StandinState:
                 "max_concurrent": self.max_concurrent,
                 "failure": self.failure.describe() if self.failure else None,
             }
-
-    def take_failure(self) -> Failure | None:
-        """The failure that applies to this delivery, counted down (under the lock)."""
-        if self.failure is None or not self.failure.applies(time.time()):
-            self.failure = None
-            return None
-        failure = self.failure
-        if failure.count is not None:
-            failure.count -= 1
-        return failure
 
 
 def event_problems(event: Any, key: str) -> list[str]:

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from motcua.integrations.contrib.national_portal.client import forget_sessions
-from motcua.integrations.tests.conftest import CLI, subprocess_env, wait_until
+from motcua.integrations.tests.conftest import CLI, Workers, subprocess_env, wait_until
 
 USERNAME, PASSWORD, DSTCODE = "motcua-test", "mat-khau-thu", "H55"
 
@@ -80,8 +80,10 @@ def national_portal(settings: Any, portal: Portal) -> Iterator[Portal]:
     forget_sessions()
 
 
-class PortalWorkers:
-    """``motcua worker`` processes pointed at the stand-in, with small leases and backoffs."""
+class PortalWorkers(Workers):
+    """``motcua worker`` processes pointed at the stand-in portal, with small leases and backoffs."""
+
+    idle_timeout = 120
 
     def __init__(self, portal: Portal, tmp_path: Path) -> None:
         self.portal, self.tmp_path, self.started = portal, tmp_path, []
@@ -97,27 +99,6 @@ class PortalWorkers:
             "MOTCUA_WORKER_POLL_SECONDS": 0.05,
         }
         return subprocess_env(**(values | overrides))
-
-    def start(self, *args: str, **overrides: Any) -> subprocess.Popen:
-        log = self.tmp_path / f"worker-{len(self.started)}.log"
-        with log.open("w") as out:
-            process = subprocess.Popen(
-                [*CLI, "worker", *args], stdout=out, stderr=subprocess.STDOUT, env=self.env(**overrides)
-            )
-        process.log = log  # type: ignore[attr-defined]
-        self.started.append(process)
-        return process
-
-    def until_idle(self, *args: str, **overrides: Any) -> str:
-        process = self.start("--until-idle", *args, **overrides)
-        assert process.wait(timeout=120) == 0, process.log.read_text()  # type: ignore[attr-defined]
-        return process.log.read_text()  # type: ignore[attr-defined]
-
-    def stop_all(self) -> None:
-        for process in self.started:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
 
 
 @pytest.fixture
