@@ -270,6 +270,8 @@ class DossierAction(models.Model):
     payload = models.JSONField(default=dict)
     # the moments the action computed from the working calendar (rules.lifecycle.Facts): a fold uses them
     facts = models.JSONField(default=dict)
+    # rules.audit.link of the previous action's chain_hash and this action's content (tamper evidence)
+    chain_hash = models.CharField(max_length=64, editable=False, default="")
 
     objects = AppendOnlyQuerySet.as_manager()
 
@@ -394,3 +396,30 @@ class DossierCodeSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency_id} {self.day}: {self.last_value}"
+
+
+class AuditSeal(models.Model):
+    """A day's seal over the actions appended since the previous seal (``rules.audit.seal``).
+
+    The seals form their own chain (``previous`` is the seal before); their heads are exported
+    (``motcua audit-seals --export``) and kept outside the database, where SQL cannot reach them.
+    A seal covers the actions by primary key (``after_id`` < id ≤ ``last_id``), the order they were
+    appended in, so an action slipped in later with an old moment or an old id is found too.
+    """
+
+    day = models.DateField(_("ngày niêm phong"), unique=True)
+    after_id = models.BigIntegerField()
+    last_id = models.BigIntegerField()
+    actions = models.PositiveIntegerField()
+    dossiers = models.PositiveIntegerField()
+    previous = models.CharField(max_length=64)
+    head = models.CharField(max_length=64)
+    sealed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("niêm phong nhật ký")
+        verbose_name_plural = _("niêm phong nhật ký")
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.head}"

@@ -21,6 +21,7 @@ from django.db import transaction
 from motcua.accounts.models import User
 from motcua.documents.uploads import UploadRejected, check_upload, discard, store_upload
 from motcua.dossiers import idempotency
+from motcua.dossiers.audit import chained
 from motcua.dossiers.errors import ActionRefused, InvalidInput, NotPermitted
 from motcua.dossiers.messages import refusal_message
 from motcua.dossiers.models import (
@@ -86,7 +87,7 @@ def log_action(dossier: Dossier, plan: Plan, step: Step, user: User | None, syst
     """Append one action to the log, sync the control sheet, add to the counters and tell the observers;
     the dossier row already holds the state the action led to."""
     before, after = step.before, step.after
-    action = DossierAction.objects.create(
+    action = DossierAction(
         dossier=dossier,
         seq=dossier.action_count,
         type=step.kind.value,
@@ -102,6 +103,8 @@ def log_action(dossier: Dossier, plan: Plan, step: Step, user: User | None, syst
         payload=payloads.stored(step.payload),
         facts=Facts.between(before, after).to_json(),
     )
+    action.chain_hash = chained(dossier, action)
+    action.save(force_insert=True)
     sync_steps(dossier, before, after, plan)
     opening = opening_payload(dossier) if step.kind is ActionType.ACCEPT else None
     changes = counters.deltas(

@@ -3,7 +3,8 @@
 It runs every ready task of the database backend (the outbox's deliveries and any other background work),
 one at a time; several workers share the work through ``SELECT … FOR UPDATE SKIP LOCKED`` on the tasks and
 the lease on each outbox row. Between tasks it wakes the outbox messages whose task was lost (a worker killed
-mid-delivery: its lease expires, then its message is tried again).
+mid-delivery: its lease expires, then its message is tried again), and once a day it seals the action log
+(``dossiers.audit.seal_pending``).
 
 SIGTERM or SIGINT: the current task (one delivery) finishes, then the worker exits; a second signal stops
 it at once (the message it held is delivered again after its lease, with the same key).
@@ -20,6 +21,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
+from motcua.dossiers.audit import seal_pending
 from motcua.integrations.selectors import work_is_due
 from motcua.integrations.services import retry_now, wake_forgotten
 
@@ -69,12 +71,15 @@ class OutboxWorker(Worker):
     def _sweep(self) -> None:
         try:
             woken = wake_forgotten()
+            sealed = seal_pending()
         except OperationalError as error:
             if not is_locked_database_exception(error):
                 raise
             return
         if woken:
             logger.info("worker %s: woke %d message(s) without a task", self.worker_id, woken)
+        if sealed is not None:
+            logger.info("worker %s: sealed %d action(s) of the log: %s", self.worker_id, sealed.actions, sealed.head)
 
     def _claim_task(self) -> DBTaskResult | None:
         """The next ready task, marked as running by this worker (the database backend's own claim)."""

@@ -47,7 +47,9 @@ def test_portal_down_while_200_dossiers_are_received_and_processed_then_back(
     national_portal: Portal, portal_workers: PortalWorkers, commune: Any, staff: Any
 ) -> None:
     national_portal.fail(mode="http503", seconds=3600)
-    worker = portal_workers.start()  # delivering all along: every try fails while the portal is down
+    # delivering all along: every try fails while the portal is down; the outage lasts as long as receiving 200
+    # dossiers takes (on a loaded machine far longer than 50 tries × 0.5 s), and no row may die of it
+    worker = portal_workers.start(MOTCUA_OUTBOX_MAX_ATTEMPTS=100_000)
     dossiers = [walk_dossier(commune, staff, steps=i % 4) for i in range(200)]
     wait_until(lambda: national_portal.summary()["counts"].get("failed_on_purpose", 0) > 0, what="a failed try")
     # the outage, as the monitoring officer sees it (once the worker has marked a failed try)
