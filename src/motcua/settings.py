@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "motcua.metrics",
     "motcua.reform",
     "motcua.web",
+    "motcua.accesslog",
     "motcua.integrations",
     # providers of the edges (one Django app each, registering itself in its registry when loaded)
     "motcua.integrations.contrib.webhook",
@@ -86,6 +87,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "motcua.accesslog.middleware.AccessLogMiddleware",
 ]
 
 ROOT_URLCONF = "motcua.urls"

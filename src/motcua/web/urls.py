@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from motcua.web import citizen, reform_pages, scorecard, sync, views, workbench
+from motcua.web import access_log, citizen, reform_pages, scorecard, sync, views, workbench
 
 app_name = "web"
 urlpatterns = [
@@ -18,6 +18,8 @@ urlpatterns = [
     path("workbench/intake/<int:offering_id>/", workbench.intake, name="workbench-intake-form"),
     path("workbench/book.xlsx", workbench.book, name="workbench-book"),
     path("workbench/sync/", sync.sync_page, name="workbench-sync"),
+    path("workbench/access-log/", access_log.access_log_page, name="workbench-access-log"),
+    path("workbench/access-log.xlsx", access_log.access_log_xlsx, name="workbench-access-log-xlsx"),
     path("workbench/sync/resend/", sync.resend, name="workbench-sync-resend"),
     path("workbench/scorecard/", scorecard.scorecard_page, name="workbench-scorecard"),
     path("workbench/scorecard.xlsx", scorecard.scorecard_xlsx, name="workbench-scorecard-xlsx"),
