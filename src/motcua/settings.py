@@ -31,6 +31,9 @@ def _env_flag(name: str, default: bool) -> bool:
 
 
 DEBUG = _env_flag("MOTCUA_DEBUG", True)
+# A production installation (docs/deploy.md): it refuses to start with debug on, the demo secret key or the demo
+# passwords (motcua.operations.checks).
+MOTCUA_PRODUCTION = _env_flag("MOTCUA_PRODUCTION", False)
 
 
 def _secret_key() -> str:
@@ -68,6 +71,8 @@ INSTALLED_APPS = [
     "motcua.reform",
     "motcua.web",
     "motcua.accesslog",
+    "motcua.operations",
+    "django_prometheus",
     "motcua.integrations",
     # providers of the edges (one Django app each, registering itself in its registry when loaded)
     "motcua.integrations.contrib.webhook",
@@ -78,7 +83,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files from the application server (docs/deploy.md)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -88,6 +95,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "motcua.accesslog.middleware.AccessLogMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "motcua.urls"
@@ -146,13 +154,29 @@ USE_TZ = True
 
 # --- Static and uploaded files (Django storage API) -----------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = VAR_DIR / "static"  # collectstatic's target; WhiteNoise serves it (and, in debug, the apps' own)
+STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_URL = "media/"
 MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+if not DEBUG:  # collectstatic's hashed, compressed copies, served by WhiteNoise with far-future caching
+    STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
+if os.environ.get("MOTCUA_S3_BUCKET"):  # uploads in S3-compatible storage (pip install 'motcua[s3]')
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["MOTCUA_S3_BUCKET"],
+            "endpoint_url": os.environ.get("MOTCUA_S3_ENDPOINT_URL") or None,
+            "access_key": os.environ.get("MOTCUA_S3_ACCESS_KEY"),
+            "secret_key": os.environ.get("MOTCUA_S3_SECRET_KEY"),
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Largest accepted scan or result document (checked by content type as well: PDF, JPEG, PNG).
 MOTCUA_MAX_UPLOAD_BYTES = int(os.environ.get("MOTCUA_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
@@ -173,18 +197,34 @@ X_FRAME_OPTIONS = "DENY"
 if not DEBUG:
     SECURE_SSL_REDIRECT = _env_flag("MOTCUA_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = 31536000
+    # every subdomain of the province's portal is served over TLS; preload is the browsers' list of such sites
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_flag("MOTCUA_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = _env_flag("MOTCUA_HSTS_PRELOAD", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# An absolute lifetime for every session (Django's default is 14 days); closed with the browser
+SESSION_COOKIE_AGE = int(os.environ.get("MOTCUA_SESSION_MAX_AGE_SECONDS", 8 * 3600))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "web:login"
 # Where an officer lands after login; a citizen lands on "Hồ sơ của tôi" (motcua.web.citizen.LoginView).
 LOGIN_REDIRECT_URL = "web:workbench"
 LOGOUT_REDIRECT_URL = "web:home"
+
+# --- Operations (motcua.operations: /healthz, /metrics) ------------------------------------------
+# /healthz answers 503 when no worker beat for this long, or the oldest due outbox message waited this long
+MOTCUA_HEALTH_WORKER_STALE_SECONDS = int(os.environ.get("MOTCUA_HEALTH_WORKER_STALE_SECONDS", 120))
+MOTCUA_HEALTH_OUTBOX_LAG_SECONDS = int(os.environ.get("MOTCUA_HEALTH_OUTBOX_LAG_SECONDS", 900))
+# who may read /metrics (the Prometheus server), comma-separated addresses or networks
+MOTCUA_METRICS_ALLOWED_NETWORKS = [
+    n.strip() for n in os.environ.get("MOTCUA_METRICS_ALLOWED_NETWORKS", "127.0.0.1/32,::1/128").split(",") if n.strip()
+]
 
 # --- Working time (RULES.md §3) -------------------------------------------------------------------
 # Office hours of state agencies, as (opening, closing) pairs in local time; a province may change them.

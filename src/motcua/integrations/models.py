@@ -67,3 +67,17 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return self.idempotency_key
+
+
+class WorkerHeartbeat(models.Model):
+    """Each worker's last sign of life, upserted at every sweep (read by ``/healthz`` and the metrics)."""
+
+    worker_id = models.CharField(_("tiến trình"), max_length=100, unique=True)
+    seen_at = models.DateTimeField(_("lần cuối hoạt động"))
+
+    class Meta:
+        verbose_name = _("tiến trình nền")
+        verbose_name_plural = _("tiến trình nền")
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} {self.seen_at:%Y-%m-%d %H:%M:%S}"

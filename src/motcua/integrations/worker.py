@@ -22,6 +22,7 @@ from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
 from motcua.dossiers.audit import seal_pending
+from motcua.integrations.models import WorkerHeartbeat
 from motcua.integrations.selectors import work_is_due
 from motcua.integrations.services import retry_now, wake_forgotten
 
@@ -70,6 +71,7 @@ class OutboxWorker(Worker):
 
     def _sweep(self) -> None:
         try:
+            WorkerHeartbeat.objects.update_or_create(worker_id=self.worker_id, defaults={"seen_at": timezone.now()})
             woken = wake_forgotten()
             sealed = seal_pending()
         except OperationalError as error:

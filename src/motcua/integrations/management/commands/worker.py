@@ -9,6 +9,7 @@ from argparse import ArgumentParser
 from typing import Any
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils.crypto import get_random_string
 
@@ -34,6 +35,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if settings.MOTCUA_PRODUCTION:  # refuse to start unsafe (motcua.operations.checks)
+            call_command("check", deploy=True, fail_level="ERROR")
         for name in ("motcua.integrations", "django_tasks", "django_tasks_db"):
             log = logging.getLogger(name)
             log.setLevel(logging.INFO if options["verbosity"] else logging.WARNING)
