@@ -250,6 +250,12 @@ def open_dossier(
             applicant_email=applicant.email,
             applicant_address=applicant.address,
             applicant_user=user if kind is ActionType.SUBMIT and not desk_officer else None,
+            applicant_identity_verified=(
+                kind is ActionType.SUBMIT
+                and not desk_officer
+                and user.identity_verified
+                and user.personal_id_number == applicant.id_number
+            ),
             terms=store_terms(terms),
         )
         actor, after = decide(DossierState(), plan, kind, capacities, at, opening)

@@ -162,6 +162,9 @@ class Dossier(models.Model):
     applicant_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="dossiers"
     )
+    #: filed online by its applicant's own account, whose identity an identity provider (VNeID) vouched for
+    #: at sign-in and whose personal identification number is the applicant's (RULES §6, §10)
+    applicant_identity_verified = models.BooleanField(_("tài khoản đã xác thực định danh"), default=False)
     search_text = models.CharField(max_length=300, editable=False, default="")
 
     # the process, documents and fees as they were at intake (dossiers.plans)

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from motcua.web import citizen, reform_pages, scorecard, sync, views, workbench
+from motcua.web import citizen, reform_pages, scorecard, signin, sync, views, workbench
 
 app_name = "web"
 urlpatterns = [
@@ -11,6 +11,8 @@ urlpatterns = [
     path("track/", views.track, name="track-search"),
     path("track/<str:code>/", views.track, name="track"),
     path("my/", citizen.my_dossiers, name="my-dossiers"),
+    path("signin/oidc/", signin.oidc_start, name="signin-oidc"),
+    path("signin/oidc/callback/", signin.oidc_callback, name="signin-oidc-callback"),
     path("workbench/login/", citizen.LoginView.as_view(), name="login"),
     path("workbench/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("workbench/", workbench.queue_page, name="workbench"),
