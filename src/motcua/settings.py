@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "motcua.documents",
     "motcua.metrics",
     "motcua.reform",
+    "motcua.portal",
     "motcua.web",
     "motcua.integrations",
     # providers of the edges (one Django app each, registering itself in its registry when loaded)

@@ -10,12 +10,26 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render, resolve_url
 from django.urls import reverse
 
+from motcua.accounts.models import User
 from motcua.dossiers.selectors import visible_dossiers
+from motcua.rules.phones import normalise_mobile
+
+
+class ContactAuthenticationForm(AuthenticationForm):
+    """Django's login form; a citizen may type their phone as they know it (0912…), the account has it as +84…."""
+
+    def clean(self) -> dict:
+        name = self.cleaned_data.get("username", "")
+        phone = normalise_mobile(name) if name and "@" not in name else None
+        if phone and not User.objects.filter(username=name).exists():
+            self.cleaned_data["username"] = phone
+        return super().clean()
 
 
 class LoginView(auth_views.LoginView):
@@ -27,6 +41,7 @@ class LoginView(auth_views.LoginView):
     """
 
     template_name = "workbench/login.html"
+    authentication_form = ContactAuthenticationForm
 
     def get_success_url(self) -> str:
         user = self.request.user

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from motcua.web import citizen, reform_pages, scorecard, signin, sync, views, workbench
+from motcua.web import account_pages, citizen, reform_pages, scorecard, signin, sync, views, workbench
 
 app_name = "web"
 urlpatterns = [
@@ -11,6 +11,10 @@ urlpatterns = [
     path("track/", views.track, name="track-search"),
     path("track/<str:code>/", views.track, name="track"),
     path("my/", citizen.my_dossiers, name="my-dossiers"),
+    path("signup/", account_pages.signup, name="signup"),
+    path("signup/verify/", account_pages.signup_verify, name="signup-verify"),
+    path("password-reset/", account_pages.password_reset, name="password-reset"),
+    path("password-reset/confirm/", account_pages.password_reset_confirm, name="password-reset-confirm"),
     path("signin/oidc/", signin.oidc_start, name="signin-oidc"),
     path("signin/oidc/callback/", signin.oidc_callback, name="signin-oidc-callback"),
     path("workbench/login/", citizen.LoginView.as_view(), name="login"),
