@@ -239,6 +239,10 @@ MOTCUA_SMS_UNICODE = _env_flag("MOTCUA_SMS_UNICODE", False)
 MOTCUA_SMS_MAX_SEGMENTS = int(os.environ.get("MOTCUA_SMS_MAX_SEGMENTS", 3))
 MOTCUA_SMS_TIMEOUT_SECONDS = float(os.environ.get("MOTCUA_SMS_TIMEOUT_SECONDS", 10))
 
+# --- Public tracking page: lookups per client and window (an enumeration of dossier codes is stopped) -----
+MOTCUA_TRACK_LOOKUPS = int(os.environ.get("MOTCUA_TRACK_LOOKUPS", 20))
+MOTCUA_TRACK_WINDOW_SECONDS = int(os.environ.get("MOTCUA_TRACK_WINDOW_SECONDS", 60))
+
 # --- Citizens' sign-in with OpenID Connect (e.g. VNeID; motcua.integrations.contrib.oidc) ------------
 # Authorisation code flow with PKCE (S256) against the issuer's discovery document; secrets only from here.
 MOTCUA_OIDC_ISSUER = os.environ.get("MOTCUA_OIDC_ISSUER", "")

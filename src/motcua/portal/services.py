@@ -7,24 +7,30 @@ row that holds its hash, so a code is sent if and only if it can be checked.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.accounts.models import AccountType, CodePurpose, User, VerificationCode
 from motcua.accounts.services import hash_token
-from motcua.dossiers.errors import InvalidInput
+from motcua.dossiers.errors import ActionRefused, InvalidInput, NotPermitted
+from motcua.dossiers.models import Dossier
 from motcua.integrations.notifications import notification_channels
 from motcua.integrations.services import enqueue
+from motcua.metrics.services import add_to_counters
 from motcua.portal.codes import DESTINATION, SCHEMA
+from motcua.portal.models import Draft, Rating
+from motcua.rules.counters import Delta
 from motcua.rules.identity import is_citizen_id, is_tax_code, normalise_identifier
 from motcua.rules.phones import normalise_mobile
+from motcua.rules.rating import InvalidRating, Satisfaction, may_rate, parse_rating
 
 CODE_MINUTES = 15
 MAX_ATTEMPTS = 5
@@ -196,3 +202,56 @@ def reset_password(contact: str, code: str, password: str, *, at: datetime | Non
         user.set_password(password)
         user.save(update_fields=["password"])
     return user
+
+
+def rate_dossier(
+    dossier: Dossier, *, user: User, scores: Mapping[str, object], satisfaction: object, comment: str = ""
+) -> Rating:
+    """The applicant's evaluation of the service (RULES §5): once per dossier, after it has ended, by its own
+    applicant; the counters of indicator 5.3 (``rated``, ``rated_dissatisfied``) in the same transaction.
+
+    A second evaluation, or two at once, is refused by the one-to-one key (one conditional INSERT)."""
+    at = timezone.now()
+    try:
+        parsed = parse_rating(scores, satisfaction)
+    except InvalidRating as error:
+        raise InvalidInput(str(error), field=error.field) from error
+    with transaction.atomic():
+        locked = Dossier.objects.select_for_update().filter(pk=dossier.pk, applicant_user=user).first()
+        if locked is None:
+            raise NotPermitted(_("Chỉ người nộp hồ sơ đánh giá được hồ sơ này."))
+        if not may_rate(locked.status, Rating.objects.filter(dossier=locked).exists()):
+            raise ActionRefused(_("Hồ sơ này đã được đánh giá, hoặc chưa giải quyết xong."))
+        try:
+            with transaction.atomic():
+                rating = Rating.objects.create(
+                    dossier=locked,
+                    user=user,
+                    scores=dict(parsed.scores),
+                    total=parsed.total,
+                    satisfaction=parsed.satisfaction.value,
+                    comment=" ".join(comment.split())[:2000],
+                    rated_at=at,
+                )
+        except IntegrityError as error:
+            raise ActionRefused(_("Hồ sơ này đã được đánh giá.")) from error
+        add_to_counters(locked.resolving_agency_id, locked.procedure_id, locked.channel, rating_deltas(rating))
+    return rating
+
+
+def rating_deltas(rating: Rating) -> list[Delta]:
+    """The counters one evaluation adds, on its local day (``rules.rating``)."""
+    day = timezone.localdate(rating.rated_at)
+    changes = [Delta(day, "rated", 1)]
+    if rating.satisfaction == Satisfaction.NOT_SATISFIED:
+        changes.append(Delta(day, "rated_dissatisfied", 1))
+    return changes
+
+
+def save_draft(user: User, offering_id: int, data: Mapping[str, object]) -> None:
+    """Keep the form of an application not yet submitted (one draft per user and offering)."""
+    Draft.objects.update_or_create(user=user, offering_id=offering_id, defaults={"data": dict(data)})
+
+
+def discard_draft(user: User, offering_id: int) -> None:
+    Draft.objects.filter(user=user, offering_id=offering_id).delete()

@@ -17,7 +17,7 @@ from django.shortcuts import render, resolve_url
 from django.urls import reverse
 
 from motcua.accounts.models import User
-from motcua.dossiers.selectors import visible_dossiers
+from motcua.portal.selectors import own_dossier_list
 from motcua.rules.phones import normalise_mobile
 
 
@@ -59,10 +59,8 @@ class LoginView(auth_views.LoginView):
 def my_dossiers(request: HttpRequest) -> HttpResponse:
     """The dossiers the signed-in person filed, newest first, each with its public tracking page.
 
-    Read through ``visible_dossiers`` (authorisation inside the query) and narrowed to the person's own:
-    an officer sees here what they filed themselves, not their agency's dossiers.
+    Read through ``portal.selectors.own_dossier_list`` (the applicant's own, inside the query): an officer sees
+    here what they filed themselves, not their agency's dossiers.
     """
-    user = request.user
-    dossiers = visible_dossiers(user).filter(applicant_user=user).select_related("procedure").order_by("-pk")
-    page = Paginator(dossiers, 20).get_page(request.GET.get("page"))
+    page = Paginator(own_dossier_list(request.user), 20).get_page(request.GET.get("page"))
     return render(request, "web/my_dossiers.html", {"page": page})
