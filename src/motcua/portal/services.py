@@ -205,13 +205,19 @@ def reset_password(contact: str, code: str, password: str, *, at: datetime | Non
 
 
 def rate_dossier(
-    dossier: Dossier, *, user: User, scores: Mapping[str, object], satisfaction: object, comment: str = ""
+    dossier: Dossier,
+    *,
+    user: User,
+    scores: Mapping[str, object],
+    satisfaction: object,
+    comment: str = "",
+    at: datetime | None = None,
 ) -> Rating:
     """The applicant's evaluation of the service (RULES §5): once per dossier, after it has ended, by its own
     applicant; the counters of indicator 5.3 (``rated``, ``rated_dissatisfied``) in the same transaction.
 
     A second evaluation, or two at once, is refused by the one-to-one key (one conditional INSERT)."""
-    at = timezone.now()
+    at = at or timezone.now()
     try:
         parsed = parse_rating(scores, satisfaction)
     except InvalidRating as error:
