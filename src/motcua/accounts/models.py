@@ -43,13 +43,21 @@ class User(AbstractUser):
     full_name = models.CharField(_("họ và tên"), max_length=200, blank=True)
     phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
     account_type = models.CharField(
-        _("loại tài khoản"), max_length=20, choices=AccountType.choices, default=AccountType.CITIZEN
+        _("loại tài khoản"),
+        max_length=20,
+        choices=AccountType.choices,
+        default=AccountType.CITIZEN,
+        db_default=AccountType.CITIZEN,
     )
-    personal_id_number = models.CharField(_("số định danh cá nhân / mã số thuế"), max_length=14, blank=True)
+    personal_id_number = models.CharField(
+        _("số định danh cá nhân / mã số thuế"), max_length=14, blank=True, default="", db_default=""
+    )
     birth_date = models.DateField(_("ngày sinh"), null=True, blank=True)
-    address = models.CharField(_("địa chỉ"), max_length=300, blank=True)
-    identity_verified = models.BooleanField(_("đã xác thực định danh"), default=False)
-    contact_verified = models.BooleanField(_("đã xác minh thư điện tử / số điện thoại"), default=False)
+    address = models.CharField(_("địa chỉ"), max_length=300, blank=True, default="", db_default="")
+    identity_verified = models.BooleanField(_("đã xác thực định danh"), default=False, db_default=False)
+    contact_verified = models.BooleanField(
+        _("đã xác minh thư điện tử / số điện thoại"), default=False, db_default=False
+    )
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("người dùng")

@@ -173,11 +173,18 @@ class Dossier(models.Model):
     )
     #: how the applicant asked to receive the result (chosen when filing online; blank at the counter)
     result_delivery = models.CharField(
-        _("hình thức nhận kết quả"), max_length=10, choices=ResultDelivery.choices, blank=True, default=""
+        _("hình thức nhận kết quả"),
+        max_length=10,
+        choices=ResultDelivery.choices,
+        blank=True,
+        default="",
+        db_default="",
     )
     #: filed online by its applicant's own account, whose identity an identity provider (VNeID) vouched for
     #: at sign-in and whose personal identification number is the applicant's (RULES §6, §10)
-    applicant_identity_verified = models.BooleanField(_("tài khoản đã xác thực định danh"), default=False)
+    applicant_identity_verified = models.BooleanField(
+        _("tài khoản đã xác thực định danh"), default=False, db_default=False
+    )
     search_text = models.CharField(max_length=300, editable=False, default="")
 
     # the process, documents and fees as they were at intake (dossiers.plans)
