@@ -6,12 +6,19 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum 
 
 .PHONY: demo test install lint openapi messages bench bench-smoke clean
 
+# the browser tests' tools from npm (axe-core; package-lock.json pins them): installed with `npm ci`
+NPM_STAMP := node_modules/.installed-$(shell cat package.json package-lock.json | cksum | cut -d' ' -f1)
+
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
 	rm -f $(VENV)/.installed-* && touch $(STAMP)
 
-install: $(STAMP)
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $(NPM_STAMP)
+
+install: $(STAMP) $(NPM_STAMP)
 
 ## Run the demo: SQLite database under var/, demo data, server on http://127.0.0.1:8000, a background worker
 ## and the webhook stand-in on http://127.0.0.1:8010 (all three stop together on Ctrl-C)
@@ -21,7 +28,7 @@ demo: $(STAMP)
 	$(BIN)/motcua demo --addr 127.0.0.1:8000 --standin-port 8010 --portal-port 8011
 
 ## Run the whole suite: lint, import rules, tests (SQLite, or PostgreSQL when DATABASE_URL is set), bench smokes
-test: $(STAMP)
+test: $(STAMP) $(NPM_STAMP)
 	$(BIN)/ruff check src tests bench scripts conftest.py
 	$(BIN)/ruff format --check src tests bench scripts conftest.py
 	$(BIN)/pytest -q

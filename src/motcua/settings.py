@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "motcua.documents",
     "motcua.metrics",
     "motcua.reform",
+    "motcua.portal",
     "motcua.web",
     "motcua.accesslog",
     "motcua.operations",
@@ -80,6 +81,7 @@ INSTALLED_APPS = [
     "motcua.integrations.contrib.email",
     "motcua.integrations.contrib.sms",
     "motcua.integrations.contrib.national_portal",
+    "motcua.integrations.contrib.oidc",  # citizens' sign-in (OpenID Connect, e.g. VNeID)
 ]
 
 MIDDLEWARE = [
@@ -278,6 +280,19 @@ MOTCUA_SMS_SENDER = os.environ.get("MOTCUA_SMS_SENDER", "")
 MOTCUA_SMS_UNICODE = _env_flag("MOTCUA_SMS_UNICODE", False)
 MOTCUA_SMS_MAX_SEGMENTS = int(os.environ.get("MOTCUA_SMS_MAX_SEGMENTS", 3))
 MOTCUA_SMS_TIMEOUT_SECONDS = float(os.environ.get("MOTCUA_SMS_TIMEOUT_SECONDS", 10))
+
+# --- Public tracking page: lookups per client and window (an enumeration of dossier codes is stopped) -----
+MOTCUA_TRACK_LOOKUPS = int(os.environ.get("MOTCUA_TRACK_LOOKUPS", 20))
+MOTCUA_TRACK_WINDOW_SECONDS = int(os.environ.get("MOTCUA_TRACK_WINDOW_SECONDS", 60))
+
+# --- Citizens' sign-in with OpenID Connect (e.g. VNeID; motcua.integrations.contrib.oidc) ------------
+# Authorisation code flow with PKCE (S256) against the issuer's discovery document; secrets only from here.
+MOTCUA_OIDC_ISSUER = os.environ.get("MOTCUA_OIDC_ISSUER", "")
+MOTCUA_OIDC_CLIENT_ID = os.environ.get("MOTCUA_OIDC_CLIENT_ID", "")
+MOTCUA_OIDC_CLIENT_SECRET = os.environ.get("MOTCUA_OIDC_CLIENT_SECRET", "")
+MOTCUA_OIDC_SCOPE = os.environ.get("MOTCUA_OIDC_SCOPE", "openid profile phone")
+# The claim carrying the 12-digit personal identification number (a reading: VNeID's claim names are not public).
+MOTCUA_OIDC_ID_NUMBER_CLAIM = os.environ.get("MOTCUA_OIDC_ID_NUMBER_CLAIM", "personal_id_number")
 # National Public Service Portal (motcua.integrations.contrib.national_portal, RULES.md §10): the five must be set,
 # or it is "not configured" (the demo, in debug mode only, points them at the stand-in).
 MOTCUA_NATIONAL_PORTAL_AUTH_URL = os.environ.get("MOTCUA_NATIONAL_PORTAL_AUTH_URL", "")

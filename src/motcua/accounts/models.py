@@ -25,11 +25,39 @@ class Role(models.TextChoices):
     MONITOR = RoleValue.MONITOR.value, _("Cán bộ theo dõi, giám sát")
 
 
+class AccountType(models.TextChoices):
+    """Who a portal account files for (RULES.md §4 ``LoaiDoiTuong``: 1 citizen, 2 enterprise)."""
+
+    CITIZEN = "citizen", _("Công dân")
+    ENTERPRISE = "enterprise", _("Doanh nghiệp, tổ chức")
+
+
 class User(AbstractUser):
-    """A person who signs in: an officer (with memberships) or a citizen (without)."""
+    """A person who signs in: an officer (with memberships) or a citizen (without).
+
+    ``personal_id_number`` is the 12-digit personal identification number (or, for a business account, the tax
+    code); ``identity_verified`` is true only when an identity provider vouched for it at sign-in (OpenID
+    Connect, e.g. VNeID) — it feeds ``TaiKhoanDuocXacThucVoiVNeID`` (RULES §6, §10) of the dossiers filed by it.
+    """
 
     full_name = models.CharField(_("họ và tên"), max_length=200, blank=True)
     phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
+    account_type = models.CharField(
+        _("loại tài khoản"),
+        max_length=20,
+        choices=AccountType.choices,
+        default=AccountType.CITIZEN,
+        db_default=AccountType.CITIZEN,
+    )
+    personal_id_number = models.CharField(
+        _("số định danh cá nhân / mã số thuế"), max_length=14, blank=True, default="", db_default=""
+    )
+    birth_date = models.DateField(_("ngày sinh"), null=True, blank=True)
+    address = models.CharField(_("địa chỉ"), max_length=300, blank=True, default="", db_default="")
+    identity_verified = models.BooleanField(_("đã xác thực định danh"), default=False, db_default=False)
+    contact_verified = models.BooleanField(
+        _("đã xác minh thư điện tử / số điện thoại"), default=False, db_default=False
+    )
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("người dùng")
@@ -73,3 +101,43 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class ExternalIdentity(models.Model):
+    """A sign-in through an identity provider: the provider's issuer and its stable subject for one user."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="external_identities")
+    issuer = models.CharField(max_length=300)
+    subject = models.CharField(max_length=255)
+    last_login_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("định danh bên ngoài")
+        verbose_name_plural = _("định danh bên ngoài")
+        constraints = [models.UniqueConstraint(fields=["issuer", "subject"], name="external_identity_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.issuer} {self.subject}"
+
+
+class CodePurpose(models.TextChoices):
+    SIGN_UP = "sign_up", _("Xác minh đăng ký")
+    RESET = "reset", _("Đặt lại mật khẩu")
+
+
+class VerificationCode(models.Model):
+    """A one-time code sent to an account's e-mail or phone (through the outbox); only its hash is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="verification_codes")
+    purpose = models.CharField(max_length=20, choices=CodePurpose.choices)
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "purpose", "-created_at"], name="code_user_purpose")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.purpose} {self.created_at:%Y-%m-%d %H:%M}"

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, Expression, ExpressionWrapper, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Length
 
 from motcua.accounts.models import User
 from motcua.catalog.models import (
@@ -33,8 +34,10 @@ def search_procedures(
     field: str = "",
     agency: str = "",
     include_drafts: bool = False,
+    ranked: bool = False,
 ) -> QuerySet[Procedure]:
-    """Published procedures matching the filters (``field`` is a field code, ``agency`` an e-ID)."""
+    """Published procedures matching the filters (``field`` is a field code, ``agency`` an e-ID), in code order —
+    or, with ``ranked`` and a query, most relevant first (:func:`relevance`; the citizens' portal)."""
     # a list needs neither the long texts nor the JSON columns: decoding them dominated a search
     procedures = (
         Procedure.objects.select_related("field")
@@ -51,7 +54,26 @@ def search_procedures(
         procedures = procedures.filter(field__code=field)
     if agency:
         procedures = procedures.filter(offerings__agency__identifier=agency, offerings__active=True)
+    if ranked and search_terms(query):
+        return procedures.annotate(relevance=relevance(query), name_length=Length("name")).order_by(
+            "-relevance", "name_length", "code"
+        )
     return procedures.order_by("code")
+
+
+def relevance(query: str) -> Expression:
+    """How well a procedure matches a query, from its folded ``search_text`` (``code name field``); a reading,
+    RULES.md says nothing of search. The code typed exactly counts most (100), then the whole phrase (20, and 10
+    more at the start of a word), then each word found at the start of a word (3) rather than inside one; ties go
+    to the shorter name (the more specific procedure), then the code."""
+    terms = search_terms(query)
+    phrase = " ".join(terms)
+    score: Expression = Case(When(search_text__startswith=phrase + " ", then=Value(100)), default=Value(0))
+    score = score + Case(When(search_text__contains=" " + phrase, then=Value(30)),
+                         When(search_text__contains=phrase, then=Value(20)), default=Value(0))  # fmt: skip
+    for term in terms:
+        score = score + Case(When(search_text__contains=" " + term, then=Value(3)), default=Value(0))
+    return ExpressionWrapper(score, output_field=IntegerField())
 
 
 def procedure_detail(code: str, *, include_drafts: bool = False) -> Procedure | None:

@@ -191,6 +191,7 @@ def _intake(payload: DossierIn, files: dict[int, list[Any]] | None = None) -> In
         files=files or {},
         incomplete=payload.incomplete,
         missing=payload.missing,
+        result_delivery=payload.result_delivery,
     )
 
 

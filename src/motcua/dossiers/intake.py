@@ -32,6 +32,7 @@ from motcua.dossiers.models import (
     DocumentKind,
     Dossier,
     DossierCodeSequence,
+    ResultDelivery,
 )
 from motcua.dossiers.plans import plan_from, store_terms, terms_of
 from motcua.dossiers.recording import (
@@ -87,6 +88,8 @@ class Intake:
     #: lists every unconditional document not in the checklist plus ``missing`` (Decree 61/2018 Art. 17).
     incomplete: bool = False
     missing: Sequence[str] = ()
+    #: how the applicant wants the result (``models.ResultDelivery``); blank: not asked (the counter)
+    result_delivery: str = ""
 
 
 def _clean_text(value: str, field_name: str) -> str:
@@ -183,6 +186,7 @@ def _intake_print(intake: Intake, user: User) -> list[str]:
         "checklist": [asdict(item) for item in intake.checklist],
         "incomplete": intake.incomplete,
         "missing": list(intake.missing),
+        "result_delivery": intake.result_delivery,
         "files": {str(k): upload_print(v) for k, v in sorted(intake.files.items())},
     }
     return ["intake", str(user.pk), json.dumps(described, sort_keys=True, ensure_ascii=False)]
@@ -214,6 +218,8 @@ def open_dossier(
     terms = terms_of(offering, intake.channel)
     names, missing = _check_documents(intake, terms.data, online)
     missing_notes = [_clean_text(line, "missing") for line in intake.missing if line.strip()]
+    if intake.result_delivery not in ("", *ResultDelivery.values):
+        raise InvalidInput(_("Hình thức nhận kết quả không hợp lệ."), field="result_delivery")
     if intake.incomplete and not (missing or missing_notes):
         raise InvalidInput(_("Hồ sơ đã đủ thành phần: hãy tiếp nhận hồ sơ."), field="checklist")
     if missing and not intake.incomplete:
@@ -250,6 +256,13 @@ def open_dossier(
             applicant_email=applicant.email,
             applicant_address=applicant.address,
             applicant_user=user if kind is ActionType.SUBMIT and not desk_officer else None,
+            result_delivery=intake.result_delivery,
+            applicant_identity_verified=(
+                kind is ActionType.SUBMIT
+                and not desk_officer
+                and user.identity_verified
+                and user.personal_id_number == applicant.id_number
+            ),
             terms=store_terms(terms),
         )
         actor, after = decide(DossierState(), plan, kind, capacities, at, opening)

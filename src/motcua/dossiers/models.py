@@ -136,6 +136,15 @@ def terms_data(terms_id: int) -> dict[str, Any]:
     return data
 
 
+class ResultDelivery(models.TextChoices):
+    """How the applicant receives the result (Decree 42/2022 Art. 11: online, or by public post for a fully
+    online service; or at the desk)."""
+
+    COUNTER = "counter", _("Nhận trực tiếp tại bộ phận một cửa")
+    POST = "post", _("Nhận qua dịch vụ bưu chính công ích")
+    ONLINE = "online", _("Nhận bản điện tử trực tuyến")
+
+
 class Dossier(models.Model):
     code = models.CharField(_("mã hồ sơ"), max_length=60, unique=True)
     offering = models.ForeignKey("catalog.Offering", on_delete=models.PROTECT, related_name="dossiers")
@@ -161,6 +170,20 @@ class Dossier(models.Model):
     applicant_address = models.CharField(_("địa chỉ"), max_length=300, blank=True)
     applicant_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="dossiers"
+    )
+    #: how the applicant asked to receive the result (chosen when filing online; blank at the counter)
+    result_delivery = models.CharField(
+        _("hình thức nhận kết quả"),
+        max_length=10,
+        choices=ResultDelivery.choices,
+        blank=True,
+        default="",
+        db_default="",
+    )
+    #: filed online by its applicant's own account, whose identity an identity provider (VNeID) vouched for
+    #: at sign-in and whose personal identification number is the applicant's (RULES §6, §10)
+    applicant_identity_verified = models.BooleanField(
+        _("tài khoản đã xác thực định danh"), default=False, db_default=False
     )
     search_text = models.CharField(max_length=300, editable=False, default="")
 

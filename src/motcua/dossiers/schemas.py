@@ -61,6 +61,9 @@ class DossierIn(Data):
     missing: list[payloads.Item] = Field(
         default_factory=list, max_length=50, description="Nội dung cần bổ sung ngoài các thành phần còn thiếu."
     )
+    result_delivery: Literal["", "counter", "post", "online"] = Field(
+        "", description="Hình thức nhận kết quả (nộp trực tuyến): tại bộ phận một cửa, qua bưu chính, trực tuyến."
+    )
 
 
 class AgencyRef(Data):

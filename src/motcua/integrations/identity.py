@@ -1,4 +1,10 @@
-"""Identity providers for citizens' sign-in (OpenID Connect, e.g. VNeID): interface and registry only (issue 10)."""
+"""Identity providers for citizens' sign-in (OpenID Connect, e.g. VNeID): the interface and its registry.
+
+The provider is ``contrib/oidc`` (Authlib's OAuth 2 client, joserfc for the signed ID token); its stand-in is
+``motcua identity-standin`` (docs/components/identity-standin.md). The web side (``web.signin``) keeps the
+state, nonce and PKCE verifier in the session and turns an :class:`Identity` into an account
+(``accounts.services.sign_in_with_identity``).
+"""
 
 from __future__ import annotations
 
@@ -11,8 +17,14 @@ from django.utils.translation import gettext_lazy as _
 from motcua.integrations.registry import Plugin, Registry
 
 
+class SignInFailed(Exception):
+    """The provider's answer cannot be trusted or used (a refused code, a bad ID token); the message is for the
+    citizen, in Vietnamese."""
+
+
 @dataclass(frozen=True)
 class Identity:
+    issuer: str  # the provider's issuer identifier (with ``subject``, the stable key of the person)
     subject: str  # the provider's stable identifier of the person
     personal_id_number: str  # 12-digit personal identification number, when the provider gives it
     full_name: str
@@ -22,8 +34,8 @@ class Identity:
 
 
 class IdentityProvider(Plugin, Protocol):
-    def authorization_url(self, *, redirect_uri: str, state: str, nonce: str, code_challenge: str) -> str:
-        """Where to send the browser (authorisation code flow with PKCE)."""
+    def authorization_url(self, *, redirect_uri: str, state: str, nonce: str, code_verifier: str) -> str:
+        """Where to send the browser (authorisation code flow with PKCE: the S256 challenge of ``code_verifier``)."""
         ...
 
     def identity_from_code(self, *, code: str, redirect_uri: str, code_verifier: str, nonce: str) -> Identity:

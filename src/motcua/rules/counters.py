@@ -41,7 +41,8 @@ class Metric:
     by_due_day: bool = False  # keyed by the day a dossier falls due, not by the day of an event
     #: where the counts come from: ``log`` (:func:`deltas` of each action, rebuilt from the log) or ``outbox``
     #: (an acknowledgement by a receiver, counted when its outbox row is marked delivered and rebuilt from the
-    #: outbox — the log does not know it)
+    #: outbox — the log does not know it), or ``rating`` (the applicant's evaluations, ``portal.Rating``: counted
+    #: when one is written and rebuilt from those rows)
     source: str = "log"
 
 
@@ -71,6 +72,14 @@ METRICS: Mapping[str, Metric] = {
             "synchronised",
             "dossiers received whose reception the national portal acknowledged, by the day they were received",
             source="outbox",
+        ),
+        Metric(
+            "rated", "evaluations of a dossier's service by its applicant (RULES §5), on their day", source="rating"
+        ),
+        Metric(
+            "rated_dissatisfied",
+            "evaluations whose satisfaction level is 'not satisfied', on their day",
+            source="rating",
         ),
     )
 }

@@ -15,8 +15,7 @@ Fields we hold no data for, sent empty or 0 as the protocol allows:
 
 - ``MaDoiTuong`` "": we do not hold the applicant's national-portal account id;
 - ``HinhThuc`` 0: no choice of return by post is recorded;
-- ``TaiKhoanDuocXacThucVoiVNeID`` 0 and ``DSKetNoiCSDL`` []: no VNeID sign-in nor database consultation is
-  recorded yet;
+- ``DSKetNoiCSDL`` []: no database consultation is recorded yet;
 - ``MaGiayToKetQua`` "" and the result's ``MaThanhPhanHoSo`` "": results have no catalogue code;
 - ``DinhDanhCHS`` []: only a 12-digit citizen identity number has a known ``LoaiDinhDanh`` (1).
 
@@ -114,6 +113,8 @@ class DossierSnapshot:
     reused: Sequence[tuple[int, str]] = ()
     fees: Sequence[FeeLine] = ()
     actions: Sequence[LoggedAction] = ()
+    #: filed online by an account whose identity an identity provider (VNeID) vouched for (RULES §6)
+    identity_verified: bool = False
 
 
 def moment(value: datetime | None) -> str:
@@ -262,7 +263,7 @@ def dossier_record(snapshot: DossierSnapshot, *, pending_as_done: bool = False) 
         "HinhThuc": 0,
         "DonViXuLy": snapshot.resolving_agency_name,
         "HoSoCoThanhPhanSoHoa": _flag(bool(files) or bool(_opening(snapshot).get("documents"))),
-        "TaiKhoanDuocXacThucVoiVNeID": 0,
+        "TaiKhoanDuocXacThucVoiVNeID": _flag(snapshot.identity_verified),
         "DuocThanhToanTrucTuyen": _paid_online(snapshot),
         "DSKetNoiCSDL": [],
         "TaiLieuNop": _submitted_documents(snapshot),

@@ -26,10 +26,13 @@ when it lands. Today that is:
 - 3.6 — ``paid_online`` exists, its denominator ``received_with_fees`` (dossiers whose fee lines are not all 0)
   does not;
 - 4.1 (electronic signed results), 4.3 (certified e-copies), 4.5 (personal data store), 4.6 (population
-  database), 5.1, 5.2 (feedback), 5.3 (needs the dissatisfied rate from ratings).
+  database), 5.1, 5.2 (feedback).
 
 Live now: **1.4** (synchronised: ``synchronised``, received dossiers the national portal acknowledged, counted on
-their received day), **2.1** (on time), **3.3** (filed online), **4.2** (digitised), **4.4** (reuse).
+their received day), **2.1** (on time), **3.3** (filed online), **4.2** (digitised), **4.4** (reuse),
+**5.3** (satisfaction: ``finished_late`` over the finished, plus ``rated_dissatisfied`` over ``rated`` — the
+applicants' evaluations of RULES §5, ``rules.rating``, counted on their day; n/a while nobody has rated in the
+period).
 
 **Scoring** (RULES.md §7): ``points × min(1, ratio / threshold)``, a zero denominator is n/a, not 0; rounded to
 2 decimals (half up). An indicator without a threshold scores ``ratio × points`` (threshold 1).

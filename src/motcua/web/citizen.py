@@ -10,12 +10,26 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render, resolve_url
 from django.urls import reverse
 
-from motcua.dossiers.selectors import visible_dossiers
+from motcua.accounts.models import User
+from motcua.portal.selectors import own_dossier_list
+from motcua.rules.phones import normalise_mobile
+
+
+class ContactAuthenticationForm(AuthenticationForm):
+    """Django's login form; a citizen may type their phone as they know it (0912…), the account has it as +84…."""
+
+    def clean(self) -> dict:
+        name = self.cleaned_data.get("username", "")
+        phone = normalise_mobile(name) if name and "@" not in name else None
+        if phone and not User.objects.filter(username=name).exists():
+            self.cleaned_data["username"] = phone
+        return super().clean()
 
 
 class LoginView(auth_views.LoginView):
@@ -27,6 +41,7 @@ class LoginView(auth_views.LoginView):
     """
 
     template_name = "workbench/login.html"
+    authentication_form = ContactAuthenticationForm
 
     def get_success_url(self) -> str:
         user = self.request.user
@@ -44,10 +59,8 @@ class LoginView(auth_views.LoginView):
 def my_dossiers(request: HttpRequest) -> HttpResponse:
     """The dossiers the signed-in person filed, newest first, each with its public tracking page.
 
-    Read through ``visible_dossiers`` (authorisation inside the query) and narrowed to the person's own:
-    an officer sees here what they filed themselves, not their agency's dossiers.
+    Read through ``portal.selectors.own_dossier_list`` (the applicant's own, inside the query): an officer sees
+    here what they filed themselves, not their agency's dossiers.
     """
-    user = request.user
-    dossiers = visible_dossiers(user).filter(applicant_user=user).select_related("procedure").order_by("-pk")
-    page = Paginator(dossiers, 20).get_page(request.GET.get("page"))
+    page = Paginator(own_dossier_list(request.user), 20).get_page(request.GET.get("page"))
     return render(request, "web/my_dossiers.html", {"page": page})

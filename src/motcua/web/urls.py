@@ -1,7 +1,18 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from motcua.web import access_log, citizen, reform_pages, scorecard, sync, views, workbench
+from motcua.web import (
+    access_log,
+    account_pages,
+    citizen,
+    portal_pages,
+    reform_pages,
+    scorecard,
+    signin,
+    sync,
+    views,
+    workbench,
+)
 
 app_name = "web"
 urlpatterns = [
@@ -10,7 +21,19 @@ urlpatterns = [
     path("procedures/<str:code>/", views.procedure_page, name="procedure-detail"),
     path("track/", views.track, name="track-search"),
     path("track/<str:code>/", views.track, name="track"),
+    path("procedures/<str:code>/apply/<str:agency>/", portal_pages.apply, name="apply"),
     path("my/", citizen.my_dossiers, name="my-dossiers"),
+    path("my/dossiers/<str:code>/", portal_pages.dossier_page, name="my-dossier"),
+    path("my/dossiers/<str:code>/supplement/", portal_pages.supplement, name="my-dossier-supplement"),
+    path("my/dossiers/<str:code>/withdraw/", portal_pages.withdraw, name="my-dossier-withdraw"),
+    path("my/dossiers/<str:code>/rating/", portal_pages.rate, name="my-dossier-rate"),
+    path("my/dossiers/<str:code>/documents/<int:document_id>/", portal_pages.document, name="my-dossier-document"),
+    path("signup/", account_pages.signup, name="signup"),
+    path("signup/verify/", account_pages.signup_verify, name="signup-verify"),
+    path("password-reset/", account_pages.password_reset, name="password-reset"),
+    path("password-reset/confirm/", account_pages.password_reset_confirm, name="password-reset-confirm"),
+    path("signin/oidc/", signin.oidc_start, name="signin-oidc"),
+    path("signin/oidc/callback/", signin.oidc_callback, name="signin-oidc-callback"),
     path("workbench/login/", citizen.LoginView.as_view(), name="login"),
     path("workbench/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("workbench/", workbench.queue_page, name="workbench"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -10,6 +11,8 @@ from django.utils.translation import gettext as _
 from motcua.catalog.models import Agency, Field, Level
 from motcua.catalog.selectors import procedure_detail, search_procedures
 from motcua.dossiers.selectors import public_dossier
+from motcua.portal.selectors import history, missing_for_supplement
+from motcua.web.ratelimit import over_limit
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -26,7 +29,7 @@ def procedure_list(request: HttpRequest) -> HttpResponse:
         "field": request.GET.get("field", "")[:80],
         "agency": request.GET.get("agency", "")[:40],
     }
-    page = Paginator(search_procedures(**filters), 25).get_page(request.GET.get("page"))
+    page = Paginator(search_procedures(**filters, ranked=True), 25).get_page(request.GET.get("page"))
     return render(
         request,
         "web/procedure_list.html",
@@ -41,11 +44,24 @@ def procedure_list(request: HttpRequest) -> HttpResponse:
 
 
 def track(request: HttpRequest, code: str = "") -> HttpResponse:
-    """Public tracking by dossier code: status and appointment, the applicant's initials only."""
+    """Public tracking by dossier code: status, appointment, the history with dates and, for a supplement, what
+    is missing — the applicant's initials only, no other personal data. Lookups are limited per client
+    (``MOTCUA_TRACK_LOOKUPS`` per ``MOTCUA_TRACK_WINDOW_SECONDS``): over it, 429 with ``Retry-After``."""
     code = (code or request.GET.get("code", "")).strip()[:60]
+    if code:
+        wait = over_limit(
+            request, "track", limit=settings.MOTCUA_TRACK_LOOKUPS, window=settings.MOTCUA_TRACK_WINDOW_SECONDS
+        )
+        if wait is not None:
+            response = render(request, "web/track.html", {"code": code, "limited": wait}, status=429)
+            response["Retry-After"] = str(wait)
+            return response
     dossier = public_dossier(code) if code else None
     status = 404 if code and dossier is None else 200
-    return render(request, "web/track.html", {"code": code, "dossier": dossier}, status=status)
+    context: dict[str, object] = {"code": code, "dossier": dossier}
+    if dossier is not None:
+        context |= {"history": history(dossier, public=True), "missing": missing_for_supplement(dossier)}
+    return render(request, "web/track.html", context, status=status)
 
 
 def procedure_page(request: HttpRequest, code: str) -> HttpResponse:

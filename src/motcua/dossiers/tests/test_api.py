@@ -16,6 +16,7 @@ from motcua.dossiers.models import Dossier, DossierAction, DossierDocument, Idem
 from motcua.dossiers.tests.fixtures import officer
 from motcua.rules.lifecycle import ActionType
 from motcua.rules.payloads import PAYLOADS
+from motcua.rules.rating import CRITERIA
 
 PDF = b"%PDF-1.4\n%%EOF\n"
 
@@ -111,6 +112,8 @@ def _pdf() -> Any:
 #: :func:`test_someone_elses_agency_cannot_open_a_dossier_there`.
 ROUTES_WITHOUT_A_DOSSIER = {
     ("get", "/api/v1/dossiers"),
+    # the caller's own dossiers (portal): scoped to ``applicant_user``, checked in ``portal/tests/test_api.py``
+    ("get", "/api/v1/me/dossiers"),
     ("post", "/api/v1/dossiers"),
     ("post", "/api/v1/dossiers/upload"),
     # the service index's drill-down: a list inside ``visible_dossiers`` for leaders and monitors only, its scope
@@ -131,6 +134,8 @@ def example_body(path: str, document: int) -> dict[str, Any]:
         "documents": [document],
     }
     action = path.rsplit("/", 1)[-1]
+    if path.endswith("/rating"):  # the applicant's evaluation (portal): a complete one
+        return {"scores": {key: 2 for key, _label in CRITERIA}, "satisfaction": "satisfied"}
     if "/actions/" not in path:
         return {}
     fields = PAYLOADS[ActionType(action)].model_fields

@@ -48,9 +48,12 @@ def test_the_demo_runs_server_worker_and_standin_and_delivers(
         "MOTCUA_EMAIL_URL",
         "MOTCUA_NATIONAL_PORTAL_AUTH_URL",
         "MOTCUA_NATIONAL_PORTAL_SERVICE_URL",
+        "MOTCUA_OIDC_ISSUER",
+        "MOTCUA_OIDC_CLIENT_ID",
+        "MOTCUA_OIDC_CLIENT_SECRET",
     ):
         env.pop(name, None)
-    sms = free_port()
+    sms, identity = free_port(), free_port()
     log = tmp_path / "demo.log"
     with log.open("w") as out:
         demo = subprocess.Popen(
@@ -65,6 +68,8 @@ def test_the_demo_runs_server_worker_and_standin_and_delivers(
                 str(sms),
                 "--portal-port",
                 str(portal),
+                "--identity-port",
+                str(identity),
                 "--noreload",
             ],
             stdout=out,
@@ -80,6 +85,7 @@ def test_the_demo_runs_server_worker_and_standin_and_delivers(
                 and answers(standin + "_standin/received")
                 and answers(gateway + "_standin/received")
                 and answers(portal_url + "_standin/received")
+                and answers(f"http://127.0.0.1:{identity}/.well-known/openid-configuration")
             ),
             what="demo",
             timeout=90,  # five processes starting on a machine shared with other runs
@@ -87,6 +93,11 @@ def test_the_demo_runs_server_worker_and_standin_and_delivers(
         assert re.search(r"Webhook: máy nhận giả lập tại " + re.escape(standin), log.read_text())
         assert re.search(r"SMS: cổng SMS giả lập tại " + re.escape(gateway), log.read_text())
         assert re.search(r"Cổng DVCQG: bản giả lập tại " + re.escape(portal_url), log.read_text())
+        issuer = f"http://127.0.0.1:{identity}"
+        assert f"Định danh (VNeID): bản giả lập tại {issuer}/" in log.read_text()
+        signin = httpx.get(f"http://127.0.0.1:{web}/signin/oidc/", timeout=10)  # the demo's portal uses it
+        assert signin.status_code == 302
+        assert signin.headers["Location"].startswith(issuer + "/authorize?")
         mail = tmp_path / "var" / "mail"
         assert f"Thư điện tử: ghi thành tệp trong file://{mail}" in log.read_text()
         # an action taken now reaches the demo's stand-ins through the demo's worker, its e-mail the demo's var/mail
@@ -126,6 +137,7 @@ def test_the_demo_runs_server_worker_and_standin_and_delivers(
     assert not answers(standin + "_standin/received")
     assert not answers(gateway + "_standin/received")
     assert not answers(portal_url + "_standin/received")
+    assert not answers(f"http://127.0.0.1:{identity}/jwks")
 
 
 def test_only_the_demo_in_debug_mode_uses_the_standin() -> None:

@@ -168,6 +168,28 @@ def test_an_accepted_online_dossier_is_digitised(scenario: dict[str, Dossier], c
     assert result.max == 38
 
 
+def test_ratings_make_the_satisfaction_indicator_live(scenario: dict[str, Dossier], commune: Agency) -> None:
+    """5.3 = 100 % − (late rate + dissatisfied rate), full at 90 % (RULES §7). By hand: finished in October
+    A, B, C, E, G, J = 6, late C, G = 2 → 1/3; A, B and G rated on 15/10, G "not satisfied" → 1/3;
+    ratio 1 − 2/3 = 0.3333…, points 6 × 0.3333… / 0.9 = 2.22; the total 13.32 + 2.22 = 15.54 of 38 + 6."""
+    from motcua.portal.services import rate_dossier
+    from motcua.rules.rating import CRITERIA
+
+    citizen = User.objects.create_user("nguoi-danh-gia", password="x")
+    rated = [scenario[name].pk for name in ("A", "B", "G")]
+    Dossier.objects.filter(pk__in=rated).update(applicant_user=citizen)  # as if each had been filed by them
+    scores = {key: 2 for key, _label in CRITERIA}
+    for name, level in (("A", "very_satisfied"), ("B", "satisfied"), ("G", "not_satisfied")):
+        rate_dossier(scenario[name], user=citizen, scores=scores, satisfaction=level, at=at(2025, 10, 15, 9, 0))
+    result = service_index(Scope(agency=commune), *OCTOBER, today=TODAY)
+    satisfaction = result.indicator("5.3")
+    assert satisfaction.points == Decimal("2.22")
+    assert result.total == Decimal("15.54")
+    assert result.max == 44
+    # without ratings in the period it stays n/a (September: nothing rated)
+    assert service_index(Scope(agency=commune), *month(2025, 9), today=TODAY).indicator("5.3").points is None
+
+
 def _live(result: IndexResult) -> list[IndicatorResult]:
     return [r for g in result.groups for r in g.indicators if r.points is not None]
 

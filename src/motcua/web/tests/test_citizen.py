@@ -77,7 +77,7 @@ def test_my_dossiers_lists_my_own_only(commune: Agency, staff: dict[str, User], 
     assert mine.code in page
     assert mine.procedure.name in page
     assert mine.get_status_display() in page
-    assert f'href="{reverse("web:track", args=[mine.code])}"' in page
+    assert f'href="{reverse("web:my-dossier", args=[mine.code])}"' in page  # its own page in the portal
     assert someone_else.code not in page
     assert at_the_counter.code not in page
     assert '<html lang="vi">' in page

@@ -5,7 +5,9 @@ is unset, the webhook destination is pointed at a stand-in receiver started here
 once into ``var/webhook_demo_secret``); when ``MOTCUA_SMS_URL`` is unset, SMS notices go to the stand-in SMS
 gateway started here (token in ``var/sms_demo_token``); when ``MOTCUA_EMAIL_URL`` is unset, e-mail notices are
 written as files under ``var/mail``; when the national portal's URLs are unset, it is pointed at a stand-in portal
-(``--portal-port``, 8011 by default; its password generated once into ``var/national_portal_demo_password``),
+(``--portal-port``, 8011 by default; its password generated once into ``var/national_portal_demo_password``);
+when ``MOTCUA_OIDC_ISSUER`` is unset, citizens sign in through the stand-in identity provider
+(``--identity-port``, 8017 by default; client secret generated once into ``var/oidc_demo_secret``),
 and the demo's dossiers, loaded before, are put in the outbox for it (``national_portal_backfill``). With
 ``MOTCUA_DEBUG=0`` an unset setting stays unset: the destination is "not configured", never a stand-in.
 """
@@ -23,6 +25,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+
+from motcua.integrations.contrib.oidc.standin import DEMO_CITIZEN
 
 
 def _demo_secret(name: str = "webhook_demo_secret") -> str:
@@ -64,6 +68,18 @@ def portal_env_for_demo(*, debug: bool, port: int) -> dict[str, str] | None:
     }
 
 
+def identity_env_for_demo(*, debug: bool, port: int) -> dict[str, str] | None:
+    """The settings pointing citizens' sign-in at the demo's stand-in identity provider, when the demo must
+    start one: only in debug mode, only when ``MOTCUA_OIDC_ISSUER`` is unset."""
+    if not debug or settings.MOTCUA_OIDC_ISSUER:
+        return None
+    return {
+        "MOTCUA_OIDC_ISSUER": f"http://127.0.0.1:{port}",
+        "MOTCUA_OIDC_CLIENT_ID": settings.MOTCUA_OIDC_CLIENT_ID or "motcua-demo",
+        "MOTCUA_OIDC_CLIENT_SECRET": settings.MOTCUA_OIDC_CLIENT_SECRET or _demo_secret("oidc_demo_secret"),
+    }
+
+
 class Command(BaseCommand):
     help = "Chạy bản trình diễn: máy chủ web, tiến trình nền, máy nhận webhook và Cổng DVCQG giả lập. Dừng bằng Ctrl-C."
 
@@ -72,6 +88,9 @@ class Command(BaseCommand):
         parser.add_argument("--standin-port", type=int, default=8010, help="Cổng của máy nhận webhook giả lập.")
         parser.add_argument("--sms-standin-port", type=int, default=8012, help="Cổng của cổng SMS giả lập.")
         parser.add_argument("--portal-port", type=int, default=8011, help="Cổng của Cổng DVCQG giả lập.")
+        parser.add_argument(
+            "--identity-port", type=int, default=8017, help="Cổng của nhà cung cấp định danh giả lập (OpenID Connect)."
+        )
         parser.add_argument("--noreload", action="store_true", help="Máy chủ web không tự nạp lại khi mã thay đổi.")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -118,6 +137,23 @@ class Command(BaseCommand):
             self.stdout.write("Cổng DVCQG: chưa cấu hình (MOTCUA_NATIONAL_PORTAL_AUTH_URL chưa đặt).")
         else:
             self.stdout.write(f"Cổng DVCQG: {settings.MOTCUA_NATIONAL_PORTAL_SERVICE_URL}")
+        identity = identity_env_for_demo(debug=settings.DEBUG, port=options["identity_port"])
+        if identity is not None:
+            env.update(identity)
+            host, _, web_port = options["addr"].rpartition(":")
+            callbacks = [
+                f"http://{name}:{web_port}/signin/oidc/callback/" for name in {host or "127.0.0.1", "localhost"}
+            ]
+            argv = [*command, "identity_standin", "--port", str(options["identity_port"])]
+            for uri in callbacks:
+                argv += ["--redirect-uri", uri]
+            programs.append(("identity-standin", argv))
+            self.stdout.write(
+                f"Định danh (VNeID): bản giả lập tại {identity['MOTCUA_OIDC_ISSUER']}/ — công dân mẫu "
+                f"{DEMO_CITIZEN['username']} / {DEMO_CITIZEN['password']}"
+            )
+        else:
+            self.stdout.write(f"Định danh (VNeID): {settings.MOTCUA_OIDC_ISSUER or 'chưa cấu hình.'}")
         programs.append(("worker", [*command, "worker"]))
         server = [*command, "runserver", options["addr"]]
         programs.append(("server", [*server, "--noreload"] if options["noreload"] else server))
