@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "motcua.catalog",
     "motcua.dossiers",
     "motcua.documents",
+    "motcua.datastore",
     "motcua.metrics",
     "motcua.reform",
     "motcua.web",

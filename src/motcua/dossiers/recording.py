@@ -20,7 +20,7 @@ from django.db import transaction
 
 from motcua.accounts.models import User
 from motcua.documents.uploads import UploadRejected, check_upload, discard, store_upload
-from motcua.dossiers import idempotency
+from motcua.dossiers import idempotency, wallet
 from motcua.dossiers.errors import ActionRefused, InvalidInput, NotPermitted
 from motcua.dossiers.messages import refusal_message
 from motcua.dossiers.models import (
@@ -108,6 +108,7 @@ def log_action(dossier: Dossier, plan: Plan, step: Step, user: User | None, syst
         step.kind, before, after, dossier.channel, step.payload, step.actor.role, step.at, opening=opening
     )
     add_to_counters(dossier.resolving_agency_id, dossier.procedure_id, dossier.channel, changes)
+    wallet.project_action(dossier, step.kind, before, after, step.payload, step.at, step.actor.agency_id)
     action_logged.send(sender=DossierAction, dossier=dossier, action=action)
     return action
 

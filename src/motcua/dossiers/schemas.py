@@ -61,6 +61,13 @@ class DossierIn(Data):
     missing: list[payloads.Item] = Field(
         default_factory=list, max_length=50, description="Nội dung cần bổ sung ngoài các thành phần còn thiếu."
     )
+    store_consent: bool = Field(
+        False,
+        description=(
+            "Người nộp đồng ý dùng các giấy tờ trong kho dữ liệu điện tử mà danh mục ghi ở store_document "
+            "(bắt buộc khi có). Công dân chỉ dùng được giấy tờ của chính mình."
+        ),
+    )
 
 
 class AgencyRef(Data):
