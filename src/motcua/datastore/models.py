@@ -109,4 +109,3 @@ class StoreUse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id} ← {self.stored_document_id}"
-

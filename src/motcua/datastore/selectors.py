@@ -45,8 +45,19 @@ def my_documents(user: User, *, limit: int = 500) -> list[StoredDocument]:
         owned_by(user)
         .select_related("dossier", "agency")
         .only(
-            "id", "kind", "name", "source", "entered_at", "sha256", "signature_status", "valid_until",
-            "dossier__code", "agency__identifier", "agency__name", "document_id", "owner_number",
+            "id",
+            "kind",
+            "name",
+            "source",
+            "entered_at",
+            "sha256",
+            "signature_status",
+            "valid_until",
+            "dossier__code",
+            "agency__identifier",
+            "agency__name",
+            "document_id",
+            "owner_number",
         )
         .order_by("-entered_at", "-id")[:limit]
     )
@@ -81,7 +92,9 @@ def offers(
     kinds = requirement_kinds(requirements, kind_table())
     if not number or not kinds:
         return []
-    base = StoredDocument.objects.filter(owner_number=number).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+    base = StoredDocument.objects.filter(owner_number=number).filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=today)
+    )
     if user is not None:
         base = base & owned_by(user)
     base = base.select_related("dossier", "agency")
@@ -96,9 +109,7 @@ def offers(
     return result
 
 
-def offers_for_offering(
-    owner_number: str, offering: Any, *, today: date, user: User | None = None
-) -> list[Offer]:
+def offers_for_offering(owner_number: str, offering: Any, *, today: date, user: User | None = None) -> list[Offer]:
     """:func:`offers` for the required documents of an offering's procedure (the apply page, the counter)."""
     requirements = [
         {"id": d.pk, "name": d.name, "document_type": d.document_type}

@@ -84,9 +84,7 @@ def check_choices(
                 _("Giấy tờ số %(id)s không có trong kho dữ liệu của chủ hồ sơ.") % {"id": stored_id}, forbidden=True
             )
         if kinds.get(requirement_id) != document.kind or not document.kind:
-            raise StoreRefused(
-                _("Giấy tờ số %(id)s không thay thế được thành phần hồ sơ này.") % {"id": stored_id}
-            )
+            raise StoreRefused(_("Giấy tờ số %(id)s không thay thế được thành phần hồ sơ này.") % {"id": stored_id})
         if not is_valid(document.valid_until, today):
             raise StoreRefused(_("Giấy tờ số %(id)s đã hết thời hạn sử dụng.") % {"id": stored_id})
         chosen[requirement_id] = document

@@ -177,7 +177,10 @@ def missing_input(missing: Sequence[str]) -> InvalidInput:
 
 
 def _check_documents(
-    intake: Intake, terms: Mapping[str, Any], online: bool, from_store: set[int] = frozenset()  # type: ignore[assignment]
+    intake: Intake,
+    terms: Mapping[str, Any],
+    online: bool,
+    from_store: set[int] = frozenset(),  # type: ignore[assignment]
 ) -> tuple[dict[int, str], list[str]]:
     """Every document named must be one of the terms'; returns the names by id and what is missing (a
     requirement given from the applicant's data store is neither: it is held electronically already)."""
@@ -252,9 +255,12 @@ def open_dossier(
             "online": online,
             "reused_documents": sorted(chosen),
             "store_documents": [
-                {"document_id": d, "stored_document": s, "consented_at": at.isoformat()} for d, s in sorted(chosen.items())
+                {"document_id": d, "stored_document": s, "consented_at": at.isoformat()}
+                for d, s in sorted(chosen.items())
             ],
-            "consulted_databases": sorted({_clean_text(c, "consulted_databases")[:40] for c in intake.consulted_databases}),
+            "consulted_databases": sorted(
+                {_clean_text(c, "consulted_databases")[:40] for c in intake.consulted_databases}
+            ),
         },
     )
 

@@ -103,7 +103,8 @@ def log_action(dossier: Dossier, plan: Plan, step: Step, user: User | None, syst
         facts=Facts.between(before, after).to_json(),
     )
     sync_steps(dossier, before, after, plan)
-    opening = opening_payload(dossier) if step.kind is ActionType.ACCEPT else None
+    first_result = step.kind is ActionType.RECORD_RESULT and not before.result_recorded
+    opening = opening_payload(dossier) if step.kind is ActionType.ACCEPT or first_result else None
     changes = counters.deltas(
         step.kind, before, after, dossier.channel, step.payload, step.actor.role, step.at, opening=opening
     )

@@ -34,6 +34,7 @@ from motcua.rules.document_kinds import Kind, first_kind, valid_until
 from motcua.rules.dossier_state import DossierState
 from motcua.rules.workdays import VIETNAM_TZ
 
+
 def entries_for(
     dossier: Dossier,
     kind: ActionType,
@@ -72,7 +73,9 @@ def entries_for(
     day = at.astimezone(VIETNAM_TZ).date()
     entries = []
     for file in chosen:
-        kind_of = result_kind if source == StoreSource.RESULT else by_requirement.get(file.required_document_id or 0, "")
+        kind_of = (
+            result_kind if source == StoreSource.RESULT else by_requirement.get(file.required_document_id or 0, "")
+        )
         entries.append(
             Entry(
                 owner_number=dossier.applicant_id_number,
@@ -81,7 +84,8 @@ def entries_for(
                 source=source,
                 dossier_id=dossier.pk,
                 document_id=file.pk,
-                agency_id=agency_id or (dossier.resolving_agency_id if source == StoreSource.RESULT else dossier.receiving_agency_id),
+                agency_id=agency_id
+                or (dossier.resolving_agency_id if source == StoreSource.RESULT else dossier.receiving_agency_id),
                 entered_at=at,
                 sha256=file.sha256,
                 valid_until=valid_until(day, validity.get(kind_of)) if kind_of else None,

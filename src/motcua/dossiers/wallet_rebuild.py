@@ -33,7 +33,9 @@ def expected_entries(batch: int = 500) -> dict[int, Entry]:
     """What the store should hold, folded from the whole log: by dossier file id."""
     kinds = kind_table()
     expected: dict[int, Entry] = {}
-    dossiers = Dossier.objects.order_by("pk").select_related("procedure").prefetch_related(ACTIONS_IN_ORDER, "documents")
+    dossiers = (
+        Dossier.objects.order_by("pk").select_related("procedure").prefetch_related(ACTIONS_IN_ORDER, "documents")
+    )
     for dossier in dossiers.iterator(chunk_size=batch):
         files = list(dossier.documents.all())
         if not files:
@@ -53,7 +55,10 @@ def stored_rows() -> dict[int, Row]:
     rows = StoredDocument.objects.values_list(
         "document_id", "owner_number", "kind", "source", "sha256", "dossier_id", "agency_id", "valid_until"
     )
-    return {doc: (owner, kind, source, sha, dossier, agency, str(until or "")) for doc, owner, kind, source, sha, dossier, agency, until in rows}
+    return {
+        doc: (owner, kind, source, sha, dossier, agency, str(until or ""))
+        for doc, owner, kind, source, sha, dossier, agency, until in rows
+    }
 
 
 def differing_store() -> tuple[dict[int, Entry], set[int]]:
@@ -81,8 +86,8 @@ def rebuild_store() -> int:
             valid_until=entry.valid_until,
         )
         changed += updated or enter([entry])
-    unused = StoredDocument.objects.filter(document_id__in=extra).exclude(pk__in=StoreUse.objects.values("stored_document"))
+    unused = StoredDocument.objects.filter(document_id__in=extra).exclude(
+        pk__in=StoreUse.objects.values("stored_document")
+    )
     changed += unused.delete()[0]
     return changed
-
-

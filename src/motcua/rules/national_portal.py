@@ -15,8 +15,8 @@ Fields we hold no data for, sent empty or 0 as the protocol allows:
 
 - ``MaDoiTuong`` "": we do not hold the applicant's national-portal account id;
 - ``HinhThuc`` 0: no choice of return by post is recorded;
-- ``TaiKhoanDuocXacThucVoiVNeID`` 0 and ``DSKetNoiCSDL`` []: no VNeID sign-in nor database consultation is
-  recorded yet;
+- ``TaiKhoanDuocXacThucVoiVNeID`` 0: no VNeID sign-in is recorded yet (``DSKetNoiCSDL`` lists the databases the
+  opening action says were consulted, e.g. the population registry's code after a prefill with consent);
 - ``MaGiayToKetQua`` "" and the result's ``MaThanhPhanHoSo`` "": results have no catalogue code;
 - ``DinhDanhCHS`` []: only a 12-digit citizen identity number has a known ``LoaiDinhDanh`` (1).
 
@@ -114,6 +114,8 @@ class DossierSnapshot:
     reused: Sequence[tuple[int, str]] = ()
     fees: Sequence[FeeLine] = ()
     actions: Sequence[LoggedAction] = ()
+    #: codes of the connected databases consulted for the dossier (``DSKetNoiCSDL[].MaCSDL``)
+    consulted_databases: Sequence[str] = ()
 
 
 def moment(value: datetime | None) -> str:
@@ -264,7 +266,7 @@ def dossier_record(snapshot: DossierSnapshot, *, pending_as_done: bool = False) 
         "HoSoCoThanhPhanSoHoa": _flag(bool(files) or bool(_opening(snapshot).get("documents"))),
         "TaiKhoanDuocXacThucVoiVNeID": 0,
         "DuocThanhToanTrucTuyen": _paid_online(snapshot),
-        "DSKetNoiCSDL": [],
+        "DSKetNoiCSDL": [{"MaCSDL": code} for code in snapshot.consulted_databases],
         "TaiLieuNop": _submitted_documents(snapshot),
         "DanhSachLePhi": [
             {

@@ -6,75 +6,153 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalog', '0006_procedure_business_related'),
-        ('dossiers', '0005_whole_document_and_step_names'),
+        ("catalog", "0006_procedure_business_related"),
+        ("dossiers", "0005_whole_document_and_step_names"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DocumentType',
+            name="DocumentType",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=80, unique=True, verbose_name='mã loại giấy tờ')),
-                ('name', models.CharField(max_length=200, verbose_name='tên loại giấy tờ')),
-                ('phrases', models.JSONField(blank=True, default=list, help_text='Viết không dấu, chữ thường; tên thành phần hồ sơ chứa trọn một cụm từ thì thuộc loại này.', verbose_name='cụm từ nhận biết')),
-                ('validity_months', models.PositiveSmallIntegerField(blank=True, help_text='Để trống nếu không có thời hạn.', null=True, verbose_name='thời hạn sử dụng (tháng)')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='thứ tự so khớp')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("slug", models.SlugField(max_length=80, unique=True, verbose_name="mã loại giấy tờ")),
+                ("name", models.CharField(max_length=200, verbose_name="tên loại giấy tờ")),
+                (
+                    "phrases",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="Viết không dấu, chữ thường; tên thành phần hồ sơ chứa trọn một cụm từ thì thuộc loại này.",
+                        verbose_name="cụm từ nhận biết",
+                    ),
+                ),
+                (
+                    "validity_months",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="Để trống nếu không có thời hạn.",
+                        null=True,
+                        verbose_name="thời hạn sử dụng (tháng)",
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="thứ tự so khớp")),
             ],
             options={
-                'verbose_name': 'loại giấy tờ dùng chung',
-                'verbose_name_plural': 'loại giấy tờ dùng chung',
-                'ordering': ['position', 'slug'],
+                "verbose_name": "loại giấy tờ dùng chung",
+                "verbose_name_plural": "loại giấy tờ dùng chung",
+                "ordering": ["position", "slug"],
             },
         ),
         migrations.CreateModel(
-            name='StoredDocument',
+            name="StoredDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('owner_number', models.CharField(max_length=20, verbose_name='số định danh / mã số thuế của chủ sở hữu')),
-                ('kind', models.CharField(blank=True, max_length=80, verbose_name='loại giấy tờ')),
-                ('name', models.TextField(verbose_name='tên giấy tờ')),
-                ('source', models.CharField(choices=[('accepted', 'Giấy tờ đã được tiếp nhận'), ('result', 'Kết quả giải quyết')], max_length=10, verbose_name='nguồn')),
-                ('entered_at', models.DateTimeField(verbose_name='thời điểm đưa vào kho')),
-                ('sha256', models.CharField(max_length=64)),
-                ('signature_status', models.CharField(blank=True, choices=[('', 'Chưa kiểm tra'), ('valid', 'Chữ ký số hợp lệ'), ('invalid', 'Chữ ký số không hợp lệ'), ('unsigned', 'Không có chữ ký số')], default='', max_length=10, verbose_name='trạng thái chữ ký số')),
-                ('valid_until', models.DateField(blank=True, null=True, verbose_name='có giá trị đến')),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.agency')),
-                ('document', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='dossiers.dossierdocument')),
-                ('dossier', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='dossiers.dossier')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "owner_number",
+                    models.CharField(max_length=20, verbose_name="số định danh / mã số thuế của chủ sở hữu"),
+                ),
+                ("kind", models.CharField(blank=True, max_length=80, verbose_name="loại giấy tờ")),
+                ("name", models.TextField(verbose_name="tên giấy tờ")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("accepted", "Giấy tờ đã được tiếp nhận"), ("result", "Kết quả giải quyết")],
+                        max_length=10,
+                        verbose_name="nguồn",
+                    ),
+                ),
+                ("entered_at", models.DateTimeField(verbose_name="thời điểm đưa vào kho")),
+                ("sha256", models.CharField(max_length=64)),
+                (
+                    "signature_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Chưa kiểm tra"),
+                            ("valid", "Chữ ký số hợp lệ"),
+                            ("invalid", "Chữ ký số không hợp lệ"),
+                            ("unsigned", "Không có chữ ký số"),
+                        ],
+                        default="",
+                        max_length=10,
+                        verbose_name="trạng thái chữ ký số",
+                    ),
+                ),
+                ("valid_until", models.DateField(blank=True, null=True, verbose_name="có giá trị đến")),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="catalog.agency"
+                    ),
+                ),
+                (
+                    "document",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="dossiers.dossierdocument"
+                    ),
+                ),
+                (
+                    "dossier",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="dossiers.dossier"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'giấy tờ trong kho dữ liệu',
-                'verbose_name_plural': 'kho dữ liệu điện tử',
+                "verbose_name": "giấy tờ trong kho dữ liệu",
+                "verbose_name_plural": "kho dữ liệu điện tử",
             },
         ),
         migrations.CreateModel(
-            name='StoreUse',
+            name="StoreUse",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('consented_at', models.DateTimeField(verbose_name='thời điểm đồng ý')),
-                ('consent_channel', models.CharField(max_length=10)),
-                ('consented_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='ghi nhận bởi')),
-                ('dossier', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='store_uses', to='dossiers.dossier')),
-                ('required_document', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.requireddocument')),
-                ('stored_document', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='uses', to='datastore.storeddocument')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("consented_at", models.DateTimeField(verbose_name="thời điểm đồng ý")),
+                ("consent_channel", models.CharField(max_length=10)),
+                (
+                    "consented_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="ghi nhận bởi",
+                    ),
+                ),
+                (
+                    "dossier",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="store_uses", to="dossiers.dossier"
+                    ),
+                ),
+                (
+                    "required_document",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="catalog.requireddocument"
+                    ),
+                ),
+                (
+                    "stored_document",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="uses", to="datastore.storeddocument"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'giấy tờ lấy từ kho dữ liệu',
-                'verbose_name_plural': 'giấy tờ lấy từ kho dữ liệu',
+                "verbose_name": "giấy tờ lấy từ kho dữ liệu",
+                "verbose_name_plural": "giấy tờ lấy từ kho dữ liệu",
             },
         ),
         migrations.AddIndex(
-            model_name='storeddocument',
-            index=models.Index(fields=['owner_number', 'kind', '-entered_at'], name='store_owner_kind'),
+            model_name="storeddocument",
+            index=models.Index(fields=["owner_number", "kind", "-entered_at"], name="store_owner_kind"),
         ),
         migrations.AddConstraint(
-            model_name='storeuse',
-            constraint=models.UniqueConstraint(fields=('dossier', 'required_document'), name='store_use_unique'),
+            model_name="storeuse",
+            constraint=models.UniqueConstraint(fields=("dossier", "required_document"), name="store_use_unique"),
         ),
     ]

@@ -29,7 +29,10 @@ def pdf(name: str = "giay-to.pdf", content: bytes = PDF) -> SimpleUploadedFile:
 def received_with_files(offering: Offering, counter: User, when: datetime, id_number: str = OWNER) -> Dossier:
     """A dossier received at the counter with a scan of every unconditional document."""
     intake = counter_intake(offering, id_number=id_number)
-    intake.files = {item.document_id: [pdf(f"doc-{item.document_id}.pdf", PDF + str(item.document_id).encode())] for item in intake.checklist}
+    intake.files = {
+        item.document_id: [pdf(f"doc-{item.document_id}.pdf", PDF + str(item.document_id).encode())]
+        for item in intake.checklist
+    }
     return open_dossier(intake, user=counter, at=when)
 
 
@@ -38,6 +41,8 @@ def resolved(dossier: Dossier, staff: dict[str, User], when: datetime) -> Dossie
     perform(dossier, ActionType.FORWARD, user=staff["counter"], at=when)
     perform(dossier, ActionType.FORWARD, user=staff["specialist"], at=when)
     perform(dossier, ActionType.APPROVE, user=staff["leader"], at=when)
-    perform(dossier, ActionType.RECORD_RESULT, user=staff["counter"], files=[pdf("ket-qua.pdf", PDF + b"result")], at=when)
+    perform(
+        dossier, ActionType.RECORD_RESULT, user=staff["counter"], files=[pdf("ket-qua.pdf", PDF + b"result")], at=when
+    )
     dossier.refresh_from_db()
     return dossier

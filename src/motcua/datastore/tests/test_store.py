@@ -40,12 +40,22 @@ def test_accepted_documents_and_results_enter_the_owners_store(commune: Agency, 
     identity = identity_requirement(BIRTH)
     by_requirement = {f.required_document_id: stored[f.pk] for f in files}
     row = by_requirement[identity.pk]
-    assert (row.owner_number, row.kind, row.source, row.agency_id) == (OWNER, "giay-to-tuy-than", "accepted", commune.pk)
+    assert (row.owner_number, row.kind, row.source, row.agency_id) == (
+        OWNER,
+        "giay-to-tuy-than",
+        "accepted",
+        commune.pk,
+    )
     assert row.sha256 == next(f.sha256 for f in files if f.pk == row.document_id)
-    assert row.valid_until is None and row.signature_status == ""
+    assert row.valid_until is None
+    assert row.signature_status == ""
     resolved(dossier, staff, at(2025, 9, 5, 10, 0))
     result = StoredDocument.objects.get(dossier=dossier, source="result")
-    assert (result.kind, result.owner_number, result.agency_id) == ("giay-khai-sinh", OWNER, dossier.resolving_agency_id)
+    assert (result.kind, result.owner_number, result.agency_id) == (
+        "giay-khai-sinh",
+        OWNER,
+        dossier.resolving_agency_id,
+    )
     assert differing_store() == ({}, set())
 
 
@@ -67,7 +77,11 @@ def test_counter_reuse_with_consent_counts_and_feeds_the_portal(commune: Agency,
     intake.store_consent = True
     dossier = open_dossier(intake, user=staff["counter"], at=at(2025, 9, 8, 9, 0))
     use = StoreUse.objects.get(dossier=dossier)
-    assert (use.stored_document_id, use.required_document_id, use.consent_channel) == (stored.pk, identity.pk, "counter")
+    assert (use.stored_document_id, use.required_document_id, use.consent_channel) == (
+        stored.pk,
+        identity.pk,
+        "counter",
+    )
     opening = DossierAction.objects.get(dossier=dossier, seq=1).payload
     assert opening["reused_documents"] == [identity.pk]
     assert opening["store_documents"][0]["stored_document"] == stored.pk
@@ -109,7 +123,8 @@ def test_a_citizen_names_only_their_own_and_of_the_right_kind(
     assert StoreUse.objects.get(dossier=dossier).consent_channel == "online"
     perform(dossier, ActionType.ACCEPT, user=staff["counter"], at=at(2025, 9, 8, 10, 0))
     counts = dict(DailyCount.objects.filter(day=at(2025, 9, 8).date(), agency=commune).values_list("metric", "value"))
-    assert counts["reused"] == 1 and counts["received"] == 1
+    assert counts["reused"] == 1
+    assert counts["received"] == 1
 
 
 def test_rebuild_restores_a_lost_store(commune: Agency, staff: dict[str, User]) -> None:
@@ -124,7 +139,8 @@ def test_rebuild_restores_a_lost_store(commune: Agency, staff: dict[str, User]) 
     StoredDocument.objects.filter(dossier=dossier, source="result").delete()
     StoredDocument.objects.filter(dossier=dossier).update(kind="")
     wrong, extra = differing_store()
-    assert set(wrong) == kinded and extra == set()
+    assert set(wrong) == kinded
+    assert extra == set()
     assert rebuild_store() == 2
     assert set(StoredDocument.objects.values_list("document_id", "kind", "source", "owner_number")) == before
     assert differing_store() == ({}, set())

@@ -97,4 +97,5 @@ def snapshot_of(dossier: Dossier) -> DossierSnapshot:
             for f in terms.get("fees", [])
         ),
         actions=logged,
+        consulted_databases=tuple(opening.get("consulted_databases", [])),
     )
