@@ -9,13 +9,14 @@ the session); what they see is decided in the query (``datastore.selectors.owned
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Router
 from ninja.errors import HttpError
 from pydantic import BaseModel
 
 from motcua.accounts.auth import API_AUTH
+from motcua.datastore.files import stored_file
 from motcua.datastore.models import StoredDocument
 from motcua.datastore.selectors import my_documents, own_document
 from motcua.validation import ErrorOut
@@ -88,20 +89,7 @@ def download_my_document(request: HttpRequest, document_id: Path[StoredId]) -> H
     missing = HttpError(404, _("Không có giấy tờ số %(id)s trong kho dữ liệu của bạn.") % {"id": document_id})
     if found is None:
         raise missing
-    return file_response(found, missing)
-
-
-def file_response(stored: StoredDocument, missing: Exception) -> HttpResponse:
-    """The stored document's file, for its owner or an officer of a dossier it was taken for."""
     try:
-        handle = stored.document.file.open("rb")
+        return stored_file(found)
     except FileNotFoundError as exc:
         raise missing from exc
-    response = FileResponse(
-        handle,
-        filename=stored.document.original_filename or stored.document.file.name.rsplit("/", 1)[-1],
-        content_type=stored.document.content_type or "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response

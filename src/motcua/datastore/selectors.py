@@ -141,3 +141,11 @@ def used_document(dossier_id: int, stored_id: int) -> StoredDocument | None:
 def own_document(user: User, stored_id: int) -> StoredDocument | None:
     """A stored document of ``user``'s (the preview on the apply page), with its file."""
     return owned_by(user).filter(pk=stored_id).select_related("document").first()
+
+
+def applicant_document(owner_number: str, stored_id: int) -> StoredDocument | None:
+    """A stored document of the applicant ``owner_number`` names (the counter's preview), with its file."""
+    number = normalise_identifier(owner_number)
+    if not number:
+        return None
+    return StoredDocument.objects.filter(pk=stored_id, owner_number=number).select_related("document").first()

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from motcua.web import citizen, reform_pages, scorecard, sync, views, workbench
+from motcua.web import citizen, reform_pages, scorecard, store_pages, sync, views, workbench
 
 app_name = "web"
 urlpatterns = [
@@ -30,6 +30,9 @@ urlpatterns = [
     path("workbench/dossiers/<str:code>/actions/<str:action>/", workbench.act, name="workbench-act"),
     path("workbench/dossiers/<str:code>/forms/<str:kind>.pdf", workbench.form_pdf, name="workbench-form"),
     path("workbench/dossiers/<str:code>/documents/<int:document_id>/", workbench.document, name="workbench-document"),
+    path("workbench/dossiers/<str:code>/store/<int:stored_id>/", workbench.store_document, name="workbench-store"),
+    path("workbench/store/<int:stored_id>/", workbench.store_preview, name="workbench-store-preview"),
+    path("my/documents/<int:stored_id>/", store_pages.my_document, name="my-document"),
     path("workbench/reform/", reform_pages.home, name="reform"),
     path("workbench/reform/figures.xlsx", reform_pages.figures_xlsx, name="reform-figures-xlsx"),
     path("workbench/reform/plans/", reform_pages.plan_create, name="reform-plan-create"),

@@ -60,7 +60,8 @@ def test_my_documents_and_filing_with_a_stored_document(commune: Agency, staff: 
     identity = next(i for i in items if i["kind"] == "giay-to-tuy-than")
     assert identity["provenance"]["source"] == "accepted"
     assert identity["provenance"]["agency"]["identifier"] == commune.identifier
-    assert identity["provenance"]["signature_status"] == "" and identity["valid_until"] is None
+    assert identity["provenance"]["signature_status"] == ""
+    assert identity["valid_until"] is None
     assert stranger.get("/me/documents").json() == {"items": []}
     assert citizen.get(f"/me/documents/{identity['id']}/file").status_code == 200
     assert stranger.get(f"/me/documents/{identity['id']}/file").status_code == 404
