@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "motcua.integrations.contrib.email",
     "motcua.integrations.contrib.sms",
     "motcua.integrations.contrib.national_portal",
+    "motcua.integrations.contrib.population",
 ]
 
 MIDDLEWARE = [
@@ -237,6 +238,14 @@ MOTCUA_SMS_SENDER = os.environ.get("MOTCUA_SMS_SENDER", "")
 MOTCUA_SMS_UNICODE = _env_flag("MOTCUA_SMS_UNICODE", False)
 MOTCUA_SMS_MAX_SEGMENTS = int(os.environ.get("MOTCUA_SMS_MAX_SEGMENTS", 3))
 MOTCUA_SMS_TIMEOUT_SECONDS = float(os.environ.get("MOTCUA_SMS_TIMEOUT_SECONDS", 10))
+# Population registry (motcua.integrations.contrib.population, protocol motcua.population/1 — a reading,
+# docs/components/population-standin.md): URL and token must both be set. The database code is what the dossier
+# records as consulted (DSKetNoiCSDL[].MaCSDL; RULES §10 gives the field, not the codes: a reading).
+MOTCUA_POPULATION_URL = os.environ.get("MOTCUA_POPULATION_URL", "")
+MOTCUA_POPULATION_TOKEN = os.environ.get("MOTCUA_POPULATION_TOKEN", "")
+MOTCUA_POPULATION_DATABASE_CODE = os.environ.get("MOTCUA_POPULATION_DATABASE_CODE", "CSDLQGDC")
+MOTCUA_POPULATION_TIMEOUT_SECONDS = float(os.environ.get("MOTCUA_POPULATION_TIMEOUT_SECONDS", 5))
+
 # National Public Service Portal (motcua.integrations.contrib.national_portal, RULES.md §10): the five must be set,
 # or it is "not configured" (the demo, in debug mode only, points them at the stand-in).
 MOTCUA_NATIONAL_PORTAL_AUTH_URL = os.environ.get("MOTCUA_NATIONAL_PORTAL_AUTH_URL", "")

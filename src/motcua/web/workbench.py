@@ -34,7 +34,9 @@ from motcua.dossiers.models import ActionKind, Dossier, DossierStatus
 from motcua.dossiers.printing import FormNotAvailable, available_forms, render_form
 from motcua.dossiers.selectors import allowed_actions_for, queue_listing, visible_dossiers
 from motcua.dossiers.services import Applicant, ChecklistItem, DossierError, Intake, open_dossier, perform
+from motcua.integrations import population
 from motcua.rules.forms import FORM_KINDS
+from motcua.rules.identity import normalise_identifier
 from motcua.rules.lifecycle import ACTIVE_STATUSES, ActionType, Status
 from motcua.rules.queue import Colour, deadline_colour
 from motcua.rules.text import search_terms
@@ -192,7 +194,9 @@ def intake(request: HttpRequest, offering_id: int) -> HttpResponse:
     if problems:
         raise Http404(problems[0].message)
     number = (request.POST.get("applicant_id_number") or request.GET.get("applicant") or "")[:30]
-    initial = {"applicant_id_number": number} if number else None
+    initial = {"applicant_id_number": number} if number else {}
+    if request.method == "GET" and number and request.GET.get("population"):
+        initial |= _population_prefill(request, number)
     form = IntakeForm(offering, request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -223,6 +227,7 @@ def intake(request: HttpRequest, offering_id: int) -> HttpResponse:
                     incomplete=data["incomplete"],
                     missing=lines_of(data["missing"]),
                     store_consent=consent,
+                    consulted_databases=[data["consulted_databases"]] if data["consulted_databases"] else [],
                 ),
                 user=request.user,
                 idempotency_key=data["idempotency_key"],
@@ -243,6 +248,27 @@ def intake(request: HttpRequest, offering_id: int) -> HttpResponse:
         "workbench/intake.html",
         {"form": form, "offering": offering, "offers": _counter_offers(offering, number), "applicant": number},
     )
+
+
+def _population_prefill(request: HttpRequest, number: str) -> dict[str, str]:
+    """Name and address from the population registry, asked with the applicant's consent (the officer ticks it
+    in the applicant's presence); the database is recorded on the dossier (``DSKetNoiCSDL``)."""
+    consent = f"quay:{request.user.pk}:{timezone.now().isoformat(timespec='seconds')}"
+    try:
+        found = population.prefill(normalise_identifier(number), consent=consent)
+    except population.LookupFailed as failed:
+        messages.error(request, str(failed))
+        return {}
+    if found.person is None:
+        messages.warning(request, _("Cơ sở dữ liệu dân cư không có số định danh này."))
+        return {}
+    messages.success(request, _("Đã điền thông tin từ Cơ sở dữ liệu dân cư."))
+    return {
+        "applicant_type": "citizen",
+        "applicant_name": found.person.full_name,
+        "applicant_address": found.person.address,
+        "consulted_databases": found.database_code,
+    }
 
 
 def _counter_offers(offering: Offering, number: str) -> list[dict[str, Any]]:

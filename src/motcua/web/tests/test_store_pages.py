@@ -1,7 +1,6 @@
 """The data store on the officer's pages: offered at the counter, taken with consent, shown with its provenance
 and opened in one click on the dossier's page — each file to those who may see it only."""
 
-
 import pytest
 
 from motcua.accounts.models import User
