@@ -6,9 +6,10 @@ once into ``var/webhook_demo_secret``); when ``MOTCUA_SMS_URL`` is unset, SMS no
 gateway started here (token in ``var/sms_demo_token``); when ``MOTCUA_POPULATION_URL`` is unset, the population
 registry is the stand-in started here (``--population-port``, 8018; token in ``var/population_demo_token``);
 when ``MOTCUA_EMAIL_URL`` is unset, e-mail notices are written as files under ``var/mail``; when the national
-portal's URLs are unset, it is pointed at a stand-in portal (``--portal-port``, 8011 by default; its password generated once into ``var/national_portal_demo_password``),
-and the demo's dossiers, loaded before, are put in the outbox for it (``national_portal_backfill``). With
-``MOTCUA_DEBUG=0`` an unset setting stays unset: the destination is "not configured", never a stand-in.
+portal's URLs are unset, it is pointed at a stand-in portal (``--portal-port``, 8011 by default; its password
+generated once into ``var/national_portal_demo_password``), and the demo's dossiers, loaded before, are put in
+the outbox for it (``national_portal_backfill``). With ``MOTCUA_DEBUG=0`` an unset setting stays unset: the
+destination is "not configured", never a stand-in.
 """
 
 from __future__ import annotations
