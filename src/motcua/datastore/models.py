@@ -62,6 +62,10 @@ class SignatureStatus(models.TextChoices):
 
 class StoredDocument(models.Model):
     owner_number = models.CharField(_("số định danh / mã số thuế của chủ sở hữu"), max_length=20)
+    #: the account that filed the dossier the document came from (its ``applicant_user``), if any
+    owner_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     kind = models.CharField(_("loại giấy tờ"), max_length=80, blank=True)  # a DocumentType slug, or "" for none
     name = models.TextField(_("tên giấy tờ"))
     source = models.CharField(_("nguồn"), max_length=10, choices=StoreSource.choices)
@@ -81,6 +85,8 @@ class StoredDocument(models.Model):
         indexes = [
             # the offers for an applicant and a requirement: owner + kind, newest first
             models.Index(fields=["owner_number", "kind", "-entered_at"], name="store_owner_kind"),
+            # the store of an account (GET /me/documents), newest first
+            models.Index(fields=["owner_user", "-entered_at"], name="store_owner_user"),
         ]
 
     def __str__(self) -> str:

@@ -29,10 +29,12 @@ def verified_number(user: User) -> str:
 
 
 def owned_by(user: User) -> QuerySet[StoredDocument]:
-    """The stored documents ``user`` owns: of their verified number, or from the dossiers they filed."""
+    """The stored documents ``user`` owns: of their verified number, or from the dossiers they filed (the
+    dossier's ``applicant_user``, kept on the row as ``owner_user``)."""
     if not user.is_authenticated:
         return StoredDocument.objects.none()
-    scope = Q(dossier__applicant_user=user)
+    # two indexed branches (``store_owner_user``, ``store_owner_kind``), OR-ed: no join under the OR
+    scope = Q(owner_user=user)
     number = verified_number(user)
     if number:
         scope |= Q(owner_number=number)

@@ -35,6 +35,7 @@ class Entry:
     entered_at: datetime
     sha256: str
     valid_until: date | None = None
+    owner_user_id: int | None = None
 
 
 def enter(entries: Iterable[Entry]) -> int:
@@ -42,6 +43,7 @@ def enter(entries: Iterable[Entry]) -> int:
     rows = [
         StoredDocument(
             owner_number=normalise_identifier(e.owner_number),
+            owner_user_id=e.owner_user_id,
             kind=e.kind,
             name=e.name,
             source=e.source,

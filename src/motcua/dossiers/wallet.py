@@ -79,6 +79,7 @@ def entries_for(
         entries.append(
             Entry(
                 owner_number=dossier.applicant_id_number,
+                owner_user_id=dossier.applicant_user_id,
                 kind=kind_of,
                 name=file.name,
                 source=source,

@@ -14,7 +14,7 @@ from motcua.dossiers.wallet import STORING_ACTIONS, entries_for
 from motcua.rules.dossier_state import DossierState
 
 #: How the store's rows are compared with the log: what an entry says, by the dossier file it is.
-Row = tuple[str, str, str, str, int, int, str]
+Row = tuple[str, str, str, str, int, int, str, int | None]
 
 
 def _row(entry: Entry) -> Row:
@@ -26,6 +26,7 @@ def _row(entry: Entry) -> Row:
         entry.dossier_id,
         entry.agency_id,
         str(entry.valid_until or ""),
+        entry.owner_user_id,
     )
 
 
@@ -53,11 +54,19 @@ def expected_entries(batch: int = 500) -> dict[int, Entry]:
 
 def stored_rows() -> dict[int, Row]:
     rows = StoredDocument.objects.values_list(
-        "document_id", "owner_number", "kind", "source", "sha256", "dossier_id", "agency_id", "valid_until"
+        "document_id",
+        "owner_number",
+        "kind",
+        "source",
+        "sha256",
+        "dossier_id",
+        "agency_id",
+        "valid_until",
+        "owner_user_id",
     )
     return {
-        doc: (owner, kind, source, sha, dossier, agency, str(until or ""))
-        for doc, owner, kind, source, sha, dossier, agency, until in rows
+        doc: (owner, kind, source, sha, dossier, agency, str(until or ""), user)
+        for doc, owner, kind, source, sha, dossier, agency, until, user in rows
     }
 
 
@@ -84,6 +93,7 @@ def rebuild_store() -> int:
             dossier_id=entry.dossier_id,
             agency_id=entry.agency_id,
             valid_until=entry.valid_until,
+            owner_user_id=entry.owner_user_id,
         )
         changed += updated or enter([entry])
     unused = StoredDocument.objects.filter(document_id__in=extra).exclude(
