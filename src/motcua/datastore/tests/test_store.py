@@ -144,3 +144,28 @@ def test_rebuild_restores_a_lost_store(commune: Agency, staff: dict[str, User]) 
     assert rebuild_store() == 2
     assert set(StoredDocument.objects.values_list("document_id", "kind", "source", "owner_number")) == before
     assert differing_store() == ({}, set())
+
+
+def test_a_stored_document_is_chosen_at_intake_only(commune: Agency, staff: dict[str, User], citizen: User) -> None:
+    """The desk's checklist when it accepts a registered dossier cannot name one: the choice, and the consent,
+    belong to the opening action."""
+    source = received_with_files(offering_of(BIRTH, commune), staff["counter"], at(2025, 9, 5, 9, 0))
+    stored = StoredDocument.objects.get(dossier=source, kind="giay-to-tuy-than")
+    target = offering_of(MARRIAGE, commune)
+    documents = [d for d in target.procedure.documents.all() if not d.condition]
+    files = {d.pk: [pdf()] for d in documents if d.form != "present"}
+    applicant = Applicant("citizen", "Nguyễn Văn An", OWNER)
+    checklist = [ChecklistItem(d.pk, d.form) for d in documents]
+    dossier = open_dossier(
+        Intake(target, "online", applicant, checklist=checklist, files=files), user=citizen, at=at(2025, 9, 8, 9, 0)
+    )
+    identity = identity_requirement(MARRIAGE)
+    naming = [
+        {"document_id": d.pk, "form": d.form, **({"store_document": stored.pk} if d.pk == identity.pk else {})}
+        for d in documents
+    ]
+    with pytest.raises(InvalidInput):
+        perform(
+            dossier, ActionType.ACCEPT, user=staff["counter"], payload={"checklist": naming}, at=at(2025, 9, 8, 10, 0)
+        )
+    assert not StoreUse.objects.filter(dossier=dossier).exists()
