@@ -13,7 +13,9 @@ from motcua.dossiers.models import DossierAction
 from motcua.dossiers.services import Applicant, ChecklistItem, Intake, InvalidInput, NotPermitted, open_dossier, perform
 from motcua.dossiers.tests.fixtures import offering_of
 from motcua.dossiers.wallet_rebuild import differing_store, rebuild_store
+from motcua.integrations.contrib.national_portal.snapshot import snapshot_of
 from motcua.metrics.models import DailyCount
+from motcua.rules.national_portal import dossier_record
 from motcua.rules.lifecycle import ActionType
 
 BIRTH = "1.001193"  # đăng ký khai sinh: identity paper required; result a birth certificate
@@ -87,6 +89,13 @@ def test_counter_reuse_with_consent_counts_and_feeds_the_portal(commune: Agency,
     assert opening["store_documents"][0]["stored_document"] == stored.pk
     counts = dict(DailyCount.objects.filter(day=at(2025, 9, 8).date(), agency=commune).values_list("metric", "value"))
     assert counts["reused"] == 1
+    assert counts["data_store_connected"] == 1
+    # the portal's record says the requirement was taken from the store (RULES §10, TaiLieuNop)
+    record = dossier_record(snapshot_of(dossier))
+    rows = {row["MaThanhPhanHoSo"]: row for row in record["TaiLieuNop"]}
+    taken = rows[str(identity.pk)]
+    assert (taken["DuocTaiSuDung"], taken["DuocLayTuKhoDMQG"], taken["TepDinhKemId"]) == (1, 1, f"kho-{identity.pk}")
+    assert all(row["DuocTaiSuDung"] == 0 for key, row in rows.items() if key != str(identity.pk))
     # another applicant's stored document is refused (403) at the counter too
     other = Applicant("citizen", "Trần Thị Bình", "019185000123")
     refused = Intake(offering=marriage, channel="counter", applicant=other, checklist=checklist, store_consent=True)
