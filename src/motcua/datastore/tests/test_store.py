@@ -15,8 +15,8 @@ from motcua.dossiers.tests.fixtures import offering_of
 from motcua.dossiers.wallet_rebuild import differing_store, rebuild_store
 from motcua.integrations.contrib.national_portal.snapshot import snapshot_of
 from motcua.metrics.models import DailyCount
-from motcua.rules.national_portal import dossier_record
 from motcua.rules.lifecycle import ActionType
+from motcua.rules.national_portal import dossier_record
 
 BIRTH = "1.001193"  # đăng ký khai sinh: identity paper required; result a birth certificate
 MARRIAGE = "2.000528"  # khai sinh có yếu tố nước ngoài: identity paper required
