@@ -58,6 +58,7 @@ SMOKES: list[Smoke] = [
     Smoke(("bench/queue_scale.py", "--smoke", "--pg", "{pg}"), needs_postgres=True, database="motcua_bench_{pid}"),
     Smoke(("bench/portal_catchup.py", "--smoke")),
     Smoke(("bench/portal_pages.py", "--smoke", "--pg", "{pg}"), needs_postgres=True, database="motcua_bench_{pid}"),
+    Smoke(("bench/datastore_lookup.py", "--smoke", "--pg", "{pg}"), needs_postgres=True, database="motcua_bench_{pid}"),
 ]
 
 

@@ -28,6 +28,7 @@ from ninja.renderers import JSONRenderer
 
 from motcua.calendars.api import router as calendar_router
 from motcua.catalog.api import router as catalog_router
+from motcua.datastore.api import router as datastore_router
 from motcua.dossiers.api import router as dossier_router
 from motcua.dossiers.drilldown_api import router as drilldown_router
 from motcua.dossiers.services import DossierError
@@ -95,6 +96,7 @@ api.add_router("", metrics_router)
 api.add_router("", drilldown_router)
 api.add_router("", reform_router)
 api.add_router("", portal_router)
+api.add_router("", datastore_router)
 
 
 @api.exception_handler(ValidationError)

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "motcua.catalog",
     "motcua.dossiers",
     "motcua.documents",
+    "motcua.datastore",
     "motcua.metrics",
     "motcua.reform",
     "motcua.portal",
@@ -82,6 +83,7 @@ INSTALLED_APPS = [
     "motcua.integrations.contrib.sms",
     "motcua.integrations.contrib.national_portal",
     "motcua.integrations.contrib.oidc",  # citizens' sign-in (OpenID Connect, e.g. VNeID)
+    "motcua.integrations.contrib.population",
 ]
 
 MIDDLEWARE = [
@@ -293,6 +295,14 @@ MOTCUA_OIDC_CLIENT_SECRET = os.environ.get("MOTCUA_OIDC_CLIENT_SECRET", "")
 MOTCUA_OIDC_SCOPE = os.environ.get("MOTCUA_OIDC_SCOPE", "openid profile phone")
 # The claim carrying the 12-digit personal identification number (a reading: VNeID's claim names are not public).
 MOTCUA_OIDC_ID_NUMBER_CLAIM = os.environ.get("MOTCUA_OIDC_ID_NUMBER_CLAIM", "personal_id_number")
+# Population registry (motcua.integrations.contrib.population, protocol motcua.population/1 — a reading,
+# docs/components/population-standin.md): URL and token must both be set. The database code is what the dossier
+# records as consulted (DSKetNoiCSDL[].MaCSDL; RULES §10 gives the field, not the codes: a reading).
+MOTCUA_POPULATION_URL = os.environ.get("MOTCUA_POPULATION_URL", "")
+MOTCUA_POPULATION_TOKEN = os.environ.get("MOTCUA_POPULATION_TOKEN", "")
+MOTCUA_POPULATION_DATABASE_CODE = os.environ.get("MOTCUA_POPULATION_DATABASE_CODE", "CSDLQGDC")
+MOTCUA_POPULATION_TIMEOUT_SECONDS = float(os.environ.get("MOTCUA_POPULATION_TIMEOUT_SECONDS", 5))
+
 # National Public Service Portal (motcua.integrations.contrib.national_portal, RULES.md §10): the five must be set,
 # or it is "not configured" (the demo, in debug mode only, points them at the stand-in).
 MOTCUA_NATIONAL_PORTAL_AUTH_URL = os.environ.get("MOTCUA_NATIONAL_PORTAL_AUTH_URL", "")

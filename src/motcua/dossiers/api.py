@@ -187,11 +187,12 @@ def _intake(payload: DossierIn, files: dict[int, list[Any]] | None = None) -> In
         channel=payload.channel,
         applicant=Applicant(**payload.applicant.model_dump()),
         subject=payload.subject,
-        checklist=[ChecklistItem(i.document_id, i.form, i.quantity) for i in payload.checklist],
+        checklist=[ChecklistItem(i.document_id, i.form, i.quantity, i.store_document) for i in payload.checklist],
         files=files or {},
         incomplete=payload.incomplete,
         missing=payload.missing,
         result_delivery=payload.result_delivery,
+        store_consent=payload.store_consent,
     )
 
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from motcua.accounts.models import User
+from motcua.datastore.models import StoreUse
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.selectors import visible_dossiers
 from motcua.metrics.selectors import Scope
@@ -48,6 +49,9 @@ def condition(term: Term, first: date, last: date, today: date) -> Q | None:
         return _during("received_at", first, last)
     if term.metric == "received_online":
         return _during("received_at", first, last) & Q(channel="online")
+    if term.metric == "data_store_connected":  # rules.counters: a document taken from the store, or a result
+        taken = Exists(StoreUse.objects.filter(dossier=OuterRef("pk")))
+        return _during("received_at", first, last) & (Q(result_recorded=True) | taken)
     if term.metric in _OUTCOMES:
         return _during("finished_at", first, last) & Q(outcome=_OUTCOMES[term.metric].value)
     return None

@@ -25,6 +25,9 @@ from django.utils.translation import gettext as _
 from motcua.accounts.models import User
 from motcua.catalog.availability import intake_problems_kept
 from motcua.catalog.models import Agency, DocumentForm, Offering
+from motcua.datastore.errors import StoreRefused
+from motcua.datastore.kinds import kind_table, requirement_kinds
+from motcua.datastore.services import check_choices
 from motcua.dossiers.actors import actor_capacities
 from motcua.dossiers.errors import InvalidInput, NotPermitted
 from motcua.dossiers.models import (
@@ -49,6 +52,7 @@ from motcua.dossiers.recording import (
     written_once,
 )
 from motcua.dossiers.state import project
+from motcua.dossiers.wallet import record_choices
 from motcua.rules import lifecycle
 from motcua.rules.codes import format_dossier_code
 from motcua.rules.identity import is_citizen_id, is_tax_code, normalise_identifier
@@ -74,6 +78,8 @@ class ChecklistItem:
     document_id: int
     form: str  # DocumentForm value: as received (original, copy, presented)
     quantity: int = 1
+    #: a document of the applicant's personal data store given instead (``datastore.StoredDocument`` id)
+    store_document: int | None = None
 
 
 @dataclass
@@ -90,6 +96,12 @@ class Intake:
     missing: Sequence[str] = ()
     #: how the applicant wants the result (``models.ResultDelivery``); blank: not asked (the counter)
     result_delivery: str = ""
+    #: The applicant consents to the stored documents the checklist names being taken (RULES.md §6): required
+    #: when any is named — online the applicant's own act, at the counter recorded by the officer.
+    store_consent: bool = False
+    #: Connected databases consulted for the dossier with the applicant's consent (``DSKetNoiCSDL``), e.g. the
+    #: population registry's code after a prefill (``integrations.population``).
+    consulted_databases: Sequence[str] = ()
 
 
 def _clean_text(value: str, field_name: str) -> str:
@@ -167,11 +179,17 @@ def missing_input(missing: Sequence[str]) -> InvalidInput:
     return InvalidInput(_("Thiếu thành phần hồ sơ bắt buộc: %(names)s.") % {"names": names}, field="checklist")
 
 
-def _check_documents(intake: Intake, terms: Mapping[str, Any], online: bool) -> tuple[dict[int, str], list[str]]:
-    """Every document named must be one of the terms'; returns the names by id and what is missing."""
+def _check_documents(
+    intake: Intake,
+    terms: Mapping[str, Any],
+    online: bool,
+    from_store: set[int] = frozenset(),  # type: ignore[assignment]
+) -> tuple[dict[int, str], list[str]]:
+    """Every document named must be one of the terms'; returns the names by id and what is missing (a
+    requirement given from the applicant's data store is neither: it is held electronically already)."""
     names = {d["id"]: d["name"] for d in terms["documents"]}
     received = {item.document_id for item in intake.checklist}
-    uploaded = {pk for pk, files in intake.files.items() if files}
+    uploaded = {pk for pk, files in intake.files.items() if files} | from_store
     if (received | set(intake.files)) - set(names):
         raise InvalidInput(_("Thành phần hồ sơ không thuộc thủ tục này."), field="checklist")
     return names, missing_documents(terms, received, uploaded, online)
@@ -187,6 +205,8 @@ def _intake_print(intake: Intake, user: User) -> list[str]:
         "incomplete": intake.incomplete,
         "missing": list(intake.missing),
         "result_delivery": intake.result_delivery,
+        "store_consent": intake.store_consent,
+        "consulted_databases": list(intake.consulted_databases),
         "files": {str(k): upload_print(v) for k, v in sorted(intake.files.items())},
     }
     return ["intake", str(user.pk), json.dumps(described, sort_keys=True, ensure_ascii=False)]
@@ -216,7 +236,9 @@ def open_dossier(
     applicant = validate_applicant(intake.applicant)
     subject = _clean_text(intake.subject, "subject")[:500]
     terms = terms_of(offering, intake.channel)
-    names, missing = _check_documents(intake, terms.data, online)
+    desk_officer_early = _is_desk_officer(user, plan_from(terms.data["plan"]))
+    chosen = _store_choices(intake, terms.data, applicant, None if desk_officer_early else user, at)
+    names, missing = _check_documents(intake, terms.data, online, set(chosen))
     missing_notes = [_clean_text(line, "missing") for line in intake.missing if line.strip()]
     if intake.result_delivery not in ("", *ResultDelivery.values):
         raise InvalidInput(_("Hình thức nhận kết quả không hợp lệ."), field="result_delivery")
@@ -235,8 +257,16 @@ def open_dossier(
     opening = parse_payload(
         kind,
         {
-            "checklist": [asdict(item) for item in intake.checklist],
+            "checklist": [_entry(item) for item in intake.checklist],
             "online": online,
+            "reused_documents": sorted(chosen),
+            "store_documents": [
+                {"document_id": d, "stored_document": s, "consented_at": at.isoformat()}
+                for d, s in sorted(chosen.items())
+            ],
+            "consulted_databases": sorted(
+                {_clean_text(c, "consulted_databases")[:40] for c in intake.consulted_databases}
+            ),
         },
     )
 
@@ -275,12 +305,51 @@ def open_dossier(
         document_ids = store_files(dossier, intake.files, names, DocumentKind.SUBMITTED, user, at, stored)
         payload = opening.model_copy(update={"documents": document_ids})
         log_action(dossier, plan, Step(kind, actor, DossierState(), after, payload, at), user)
+        record_choices(dossier, payload, user.pk, "counter" if desk_officer else "online")
         if intake.incomplete:  # the request to supplement (form 02), in the same transaction
             request = parse_payload(ActionType.REQUEST_SUPPLEMENT, {"missing": [*missing, *missing_notes][:50]})
             act(dossier, ActionType.REQUEST_SUPPLEMENT, capacities, request, at, user)
         return dossier
 
     return written_once(user, idempotency_key, print_, write)
+
+
+def _entry(item: ChecklistItem) -> dict[str, Any]:
+    entry = asdict(item)
+    if entry["store_document"] is None:
+        del entry["store_document"]
+    return entry
+
+
+def _store_choices(
+    intake: Intake, terms: Mapping[str, Any], applicant: Applicant, citizen: User | None, at: datetime
+) -> dict[int, int]:
+    """The checklist's requirements given from the applicant's personal data store (requirement id → stored
+    document id), checked by ``datastore.services.check_choices``: the applicant's own documents of the
+    requirement's kind, still valid, with the applicant's consent — and, for a citizen applying online
+    (``citizen``), only their own."""
+    choices = {item.document_id: item.store_document for item in intake.checklist if item.store_document}
+    if not choices:
+        return {}
+    if not intake.store_consent:
+        raise InvalidInput(
+            _("Cần sự đồng ý của người nộp hồ sơ để sử dụng giấy tờ trong kho dữ liệu."), field="store_consent"
+        )
+    if set(choices) - {d["id"] for d in terms["documents"]}:
+        raise InvalidInput(_("Thành phần hồ sơ không thuộc thủ tục này."), field="checklist")
+    try:
+        check_choices(
+            choices,
+            applicant_number=applicant.id_number,
+            kinds=requirement_kinds(terms["documents"], kind_table()),
+            user=citizen,
+            today=timezone.localdate(at),
+        )
+    except StoreRefused as refused:
+        if refused.forbidden:
+            raise NotPermitted(refused.message) from refused
+        raise InvalidInput(refused.message, field=refused.field) from refused
+    return choices
 
 
 def _is_desk_officer(user: User, plan: Plan) -> bool:

@@ -20,7 +20,7 @@ from django.db import transaction
 
 from motcua.accounts.models import User
 from motcua.documents.uploads import UploadRejected, check_upload, discard, store_upload
-from motcua.dossiers import idempotency
+from motcua.dossiers import idempotency, wallet
 from motcua.dossiers.audit import chained
 from motcua.dossiers.errors import ActionRefused, InvalidInput, NotPermitted
 from motcua.dossiers.messages import refusal_message
@@ -106,11 +106,13 @@ def log_action(dossier: Dossier, plan: Plan, step: Step, user: User | None, syst
     action.chain_hash = chained(dossier, action)
     action.save(force_insert=True)
     sync_steps(dossier, before, after, plan)
-    opening = opening_payload(dossier) if step.kind is ActionType.ACCEPT else None
+    first_result = step.kind is ActionType.RECORD_RESULT and not before.result_recorded
+    opening = opening_payload(dossier) if step.kind is ActionType.ACCEPT or first_result else None
     changes = counters.deltas(
         step.kind, before, after, dossier.channel, step.payload, step.actor.role, step.at, opening=opening
     )
     add_to_counters(dossier.resolving_agency_id, dossier.procedure_id, dossier.channel, changes)
+    wallet.project_action(dossier, step.kind, before, after, step.payload, step.at, step.actor.agency_id)
     action_logged.send(sender=DossierAction, dossier=dossier, action=action)
     return action
 

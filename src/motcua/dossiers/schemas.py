@@ -64,6 +64,13 @@ class DossierIn(Data):
     result_delivery: Literal["", "counter", "post", "online"] = Field(
         "", description="Hình thức nhận kết quả (nộp trực tuyến): tại bộ phận một cửa, qua bưu chính, trực tuyến."
     )
+    store_consent: bool = Field(
+        False,
+        description=(
+            "Người nộp đồng ý dùng các giấy tờ trong kho dữ liệu điện tử mà danh mục ghi ở store_document "
+            "(bắt buộc khi có). Công dân chỉ dùng được giấy tờ của chính mình."
+        ),
+    )
 
 
 class AgencyRef(Data):

@@ -101,6 +101,8 @@ def _with_files(
 
 def _check_accepted_checklist(dossier: Dossier, checklist: Sequence[payloads.ChecklistEntry]) -> None:
     """What the desk checks when it accepts a registered dossier: documents of its terms, all of them."""
+    if any(entry.store_document for entry in checklist):
+        raise InvalidInput(_("Giấy tờ trong kho dữ liệu chỉ được chọn khi tiếp nhận hồ sơ."), field="checklist")
     terms = dossier.terms_data
     received = {entry.document_id for entry in checklist}
     if received - {d["id"] for d in terms["documents"]}:

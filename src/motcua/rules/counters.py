@@ -54,6 +54,15 @@ METRICS: Mapping[str, Metric] = {
         Metric("received_online", "dossiers received that were filed online"),
         Metric("digitised", "dossiers received with e-copies of their components (uploaded or scanned)"),
         Metric("reused", "dossiers received with at least one document taken from the personal data store"),
+        Metric(
+            "data_store_connected",
+            "dossiers connected to the personal data store (a document taken from it, or the result entered in "
+            "the applicant's store), by the day they were received",
+        ),
+        Metric(
+            "population_checked",
+            "dossiers received for which a connected database (the population registry) was consulted",
+        ),
         Metric("refused", "dossiers refused"),
         Metric("supplement_requested", "requests to supplement (form 02), before or after acceptance"),
         Metric("supplement_repeated", "dossiers given a second request to supplement while in processing (late)"),
@@ -139,7 +148,11 @@ def deltas(
     ``opening``: the payload the dossier was registered with (its first action's), for an ``accept`` — whose
     own payload is only the desk's checklist: the e-copies uploaded with an online submission (or scanned at
     registration) and the documents taken from the data store count as digitised and reused on the day the
-    dossier is received, as for a dossier received at once."""
+    dossier is received, as for a dossier received at once. For a ``record_result`` it tells whether the dossier
+    already counted as connected to the personal data store (Decision 766 indicator 4.5: a document taken from the
+    store, or the result sent to the applicant's store — counted once, on the day the dossier was received).
+    Reading: a consulted connected database counts for 4.6 (``population_checked``); RULES §7 also counts a
+    VNeID-authenticated account there, which the opening payload does not record yet."""
     day = at.astimezone(tz).date()
     found: list[Delta] = []
 
@@ -156,6 +169,17 @@ def deltas(
             count("digitised")
         if opening is not None and opening.reused_documents:
             count("reused")
+            count("data_store_connected")
+        if opening is not None and opening.consulted_databases:
+            count("population_checked")
+    if (
+        kind is ActionType.RECORD_RESULT
+        and not before.result_recorded
+        and after.received_at is not None
+        and not (opening is not None and opening.reused_documents)
+    ):
+        # the result enters the applicant's store (dossiers.wallet): connected, on the day it was received
+        count("data_store_connected", on=after.received_at.astimezone(tz).date())
     if kind is ActionType.MARK_RESULT_READY and after.outcome is not None:
         count(_FINISHED[after.outcome])
     if kind is ActionType.RECORD_PAYMENT:

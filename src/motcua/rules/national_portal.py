@@ -15,7 +15,8 @@ Fields we hold no data for, sent empty or 0 as the protocol allows:
 
 - ``MaDoiTuong`` "": we do not hold the applicant's national-portal account id;
 - ``HinhThuc`` 0: no choice of return by post is recorded;
-- ``DSKetNoiCSDL`` []: no database consultation is recorded yet;
+- ``DSKetNoiCSDL`` lists the databases the opening action says were consulted, e.g. the population registry's
+  code after a prefill with consent;
 - ``MaGiayToKetQua`` "" and the result's ``MaThanhPhanHoSo`` "": results have no catalogue code;
 - ``DinhDanhCHS`` []: only a 12-digit citizen identity number has a known ``LoaiDinhDanh`` (1).
 
@@ -115,6 +116,8 @@ class DossierSnapshot:
     actions: Sequence[LoggedAction] = ()
     #: filed online by an account whose identity an identity provider (VNeID) vouched for (RULES §6)
     identity_verified: bool = False
+    #: codes of the connected databases consulted for the dossier (``DSKetNoiCSDL[].MaCSDL``)
+    consulted_databases: Sequence[str] = ()
 
 
 def moment(value: datetime | None) -> str:
@@ -265,7 +268,7 @@ def dossier_record(snapshot: DossierSnapshot, *, pending_as_done: bool = False) 
         "HoSoCoThanhPhanSoHoa": _flag(bool(files) or bool(_opening(snapshot).get("documents"))),
         "TaiKhoanDuocXacThucVoiVNeID": _flag(snapshot.identity_verified),
         "DuocThanhToanTrucTuyen": _paid_online(snapshot),
-        "DSKetNoiCSDL": [],
+        "DSKetNoiCSDL": [{"MaCSDL": code} for code in snapshot.consulted_databases],
         "TaiLieuNop": _submitted_documents(snapshot),
         "DanhSachLePhi": [
             {

@@ -70,6 +70,19 @@ class ChecklistEntry(BaseModel):
     document_id: Id
     form: DocumentForm = "original"
     quantity: int = Field(1, ge=1, le=100)
+    #: a document of the applicant's personal data store given for this requirement instead of a paper or an
+    #: upload (RULES.md §6); only at intake, with the applicant's consent (``store_consent``)
+    store_document: Id | None = None
+
+
+class StoreChoice(BaseModel):
+    """A requirement satisfied by a document of the applicant's personal data store, and the consent to it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    document_id: Id
+    stored_document: Id
+    consented_at: AwareDatetime
 
 
 class OpeningPayload(Payload):
@@ -79,6 +92,10 @@ class OpeningPayload(Payload):
     documents: list[Id] = Field(default_factory=list, max_length=200)
     #: documents taken from the applicant's personal data store instead of being submitted again (RULES.md §6)
     reused_documents: list[Id] = Field(default_factory=list, max_length=200)
+    #: which stored document was taken for which of them (``datastore.StoredDocument`` ids), with the consent
+    store_documents: list[StoreChoice] = Field(default_factory=list, max_length=200)
+    #: connected databases consulted for the dossier, with the applicant's consent (``DSKetNoiCSDL[].MaCSDL``)
+    consulted_databases: list[Annotated[str, Field(max_length=40)]] = Field(default_factory=list, max_length=20)
     online: bool = False
 
 

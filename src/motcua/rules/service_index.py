@@ -25,11 +25,14 @@ when it lands. Today that is:
   counted;
 - 3.6 — ``paid_online`` exists, its denominator ``received_with_fees`` (dossiers whose fee lines are not all 0)
   does not;
-- 4.1 (electronic signed results), 4.3 (certified e-copies), 4.5 (personal data store), 4.6 (population
+- 4.1 (electronic signed results), 4.3 (certified e-copies), 4.6a (procedures using the population
   database), 5.1, 5.2 (feedback).
 
 Live now: **1.4** (synchronised: ``synchronised``, received dossiers the national portal acknowledged, counted on
-their received day), **2.1** (on time), **3.3** (filed online), **4.2** (digitised), **4.4** (reuse),
+their received day), **2.1** (on time), **3.3** (filed online), **4.2** (digitised), **4.4** (reuse), **4.5**
+(connected to the personal data store: ``data_store_connected``, a document taken from the store or the result
+entered in the applicant's store, by the received day), **4.6b** (``population_checked``: a connected database
+consulted at intake; a VNeID-authenticated account, which RULES §7 also counts, is not counted yet),
 **5.3** (satisfaction: ``finished_late`` over the finished, plus ``rated_dissatisfied`` over ``rated`` — the
 applicants' evaluations of RULES §5, ``rules.rating``, counted on their day; n/a while nobody has rated in the
 period).

@@ -55,6 +55,8 @@ class IntakeForm(IdempotentForm):
         required=False,
         max_length=20000,
     )
+    #: the connected database the applicant's data were taken from, with their consent (``DSKetNoiCSDL``)
+    consulted_databases = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)
 
     def __init__(self, offering: Offering, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

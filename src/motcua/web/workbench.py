@@ -14,20 +14,29 @@ from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from motcua.calendars.selectors import get_work_calendar
 from motcua.catalog.availability import intake_problems, receivable_offerings, with_what_intake_reads
+from motcua.catalog.models import Offering
 from motcua.catalog.selectors import offerings_received_at
+from motcua.datastore.files import stored_file
+from motcua.datastore.models import StoredDocument
+from motcua.datastore.presenting import chosen_from, offer_rows
+from motcua.datastore.selectors import applicant_document, offers_for_offering, used_document, uses_of
 from motcua.dossiers.book import dossier_book_xlsx
 from motcua.dossiers.models import ActionKind, Dossier, DossierStatus
 from motcua.dossiers.printing import FormNotAvailable, available_forms, render_form
 from motcua.dossiers.selectors import allowed_actions_for, queue_listing, visible_dossiers
 from motcua.dossiers.services import Applicant, ChecklistItem, DossierError, Intake, open_dossier, perform
+from motcua.integrations import population
 from motcua.rules.forms import FORM_KINDS
+from motcua.rules.identity import normalise_identifier
 from motcua.rules.lifecycle import ACTIVE_STATUSES, ActionType, Status
 from motcua.rules.queue import Colour, deadline_colour
 from motcua.rules.text import search_terms
@@ -123,6 +132,7 @@ def dossier_page(request: HttpRequest, code: str) -> HttpResponse:
             "timeline": dossier.actions.select_related("actor", "actor_agency").order_by("seq"),
             "steps": dossier.steps.select_related("agency").order_by("seq"),
             "documents": dossier.documents.all(),
+            "store_uses": uses_of(dossier.pk),
             "forms": [(kind, FORM_KINDS[kind]) for kind in available_forms(dossier)],
         },
     )
@@ -183,10 +193,19 @@ def intake(request: HttpRequest, offering_id: int) -> HttpResponse:
     problems = intake_problems(offering, timezone.localdate())
     if problems:
         raise Http404(problems[0].message)
-    form = IntakeForm(offering, request.POST or None, request.FILES or None)
+    number = (request.POST.get("applicant_id_number") or request.GET.get("applicant") or "")[:30]
+    initial = {"applicant_id_number": number} if number else {}
+    if request.method == "GET" and number and request.GET.get("population"):
+        initial |= _population_prefill(request, number)
+    form = IntakeForm(offering, request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        checklist = [ChecklistItem(d.pk, data[f"form_{d.pk}"]) for d in form.documents if data.get(f"doc_{d.pk}")]
+        chosen, consent = chosen_from(request.POST)
+        checklist = [
+            ChecklistItem(d.pk, data[f"form_{d.pk}"], store_document=chosen.get(d.pk))
+            for d in form.documents
+            if data.get(f"doc_{d.pk}") or d.pk in chosen
+        ]
         files = {d.pk: [data[f"scan_{d.pk}"]] for d in form.documents if data.get(f"scan_{d.pk}")}
         applicant = Applicant(
             data["applicant_type"],
@@ -207,6 +226,8 @@ def intake(request: HttpRequest, offering_id: int) -> HttpResponse:
                     files,
                     incomplete=data["incomplete"],
                     missing=lines_of(data["missing"]),
+                    store_consent=consent,
+                    consulted_databases=[data["consulted_databases"]] if data["consulted_databases"] else [],
                 ),
                 user=request.user,
                 idempotency_key=data["idempotency_key"],
@@ -222,7 +243,76 @@ def intake(request: HttpRequest, offering_id: int) -> HttpResponse:
                 message = _("Đã tiếp nhận hồ sơ %(code)s.")
             messages.success(request, message % {"code": dossier.code})
             return redirect("web:workbench-dossier", code=dossier.code)
-    return render(request, "workbench/intake.html", {"form": form, "offering": offering})
+    return render(
+        request,
+        "workbench/intake.html",
+        {"form": form, "offering": offering, "offers": _counter_offers(offering, number), "applicant": number},
+    )
+
+
+def _population_prefill(request: HttpRequest, number: str) -> dict[str, str]:
+    """Name and address from the population registry, asked with the applicant's consent (the officer ticks it
+    in the applicant's presence); the database is recorded on the dossier (``DSKetNoiCSDL``)."""
+    consent = f"quay:{request.user.pk}:{timezone.now().isoformat(timespec='seconds')}"
+    try:
+        found = population.prefill(normalise_identifier(number), consent=consent)
+    except population.LookupFailed as failed:
+        messages.error(request, str(failed))
+        return {}
+    if found.person is None:
+        messages.warning(request, _("Cơ sở dữ liệu dân cư không có số định danh này."))
+        return {}
+    messages.success(request, _("Đã điền thông tin từ Cơ sở dữ liệu dân cư."))
+    return {
+        "applicant_type": "citizen",
+        "applicant_name": found.person.full_name,
+        "applicant_address": found.person.address,
+        "consulted_databases": found.database_code,
+    }
+
+
+def _counter_offers(offering: Offering, number: str) -> list[dict[str, Any]]:
+    """The applicant's stored documents that satisfy the offering's requirements (RULES.md §6), at the counter:
+    the applicant is there in person; the officer shows them the preview and records their consent."""
+    if not number.strip():
+        return []
+    offers = offers_for_offering(number, offering, today=timezone.localdate())
+
+    def preview(document: StoredDocument) -> str:
+        url = reverse("web:workbench-store-preview", args=[document.pk])
+        return f"{url}?{urlencode({'applicant': number})}"
+
+    return offer_rows(offers, preview)
+
+
+@login_required
+def store_preview(request: HttpRequest, stored_id: int) -> FileResponse:
+    """A stored document of the applicant at the counter, for a counter officer who names that applicant's
+    number (a reading: the applicant is at the desk and shows their identity paper; 404 otherwise)."""
+    _officer(request)
+    if not _desk_offerings(request):
+        raise Http404(_("Không tìm thấy giấy tờ này."))
+    stored = applicant_document(request.GET.get("applicant", "")[:30], stored_id)
+    if stored is None:
+        raise Http404(_("Không tìm thấy giấy tờ này."))
+    return _stored_file(stored)
+
+
+@login_required
+def store_document(request: HttpRequest, code: str, stored_id: int) -> FileResponse:
+    """A stored document taken for a dossier, opened from the dossier's page by whoever may see the dossier."""
+    dossier = _dossier(request, code)
+    stored = used_document(dossier.pk, stored_id)
+    if stored is None:
+        raise Http404(_("Hồ sơ không dùng giấy tờ này."))
+    return _stored_file(stored)
+
+
+def _stored_file(stored: StoredDocument) -> FileResponse:
+    try:
+        return stored_file(stored)
+    except FileNotFoundError as exc:
+        raise Http404(_("Không tìm thấy tệp này.")) from exc
 
 
 @login_required

@@ -23,8 +23,10 @@ E was paused 24 working hours (Mon 09:00 → Thu 09:00): its due moves to Mon 13
 October, by hand: 2.1 = (A, B, E, J) 4 ÷ (A, B, C, E, G, J finished + D overdue) 7 = 0.5714…, × 20 = 11.43.
 Received in October: A–I = 9 (J was received in September); online: I = 1 → 3.3 = (1/9 ÷ 0.5) × 6 = 1.33;
 digitised (uploaded e-copies: the online one) 1 → 4.2 = (1/9 ÷ 0.8) × 4 = 0.56; reused 0 → 4.4 = 0.00 (not
-n/a); synchronised 0 (no portal is configured in this test) → 1.4 = 0/9 × 6 = 0.00. Total 13.32 of 38 points that
-could be evaluated. August 2025: nothing at all → every indicator n/a.
+n/a); synchronised 0 (no portal is configured in this test) → 1.4 = 0/9 × 6 = 0.00; connected to the personal
+data store (the result of A, B, C, E, G entered the applicant's store; nothing taken from it) 5 → 4.5 = 5/9 × 4
+= 2.22; no database consulted → 4.6b = 0/9 × 2 = 0.00. Total 15.54 of 44 points that could be evaluated.
+August 2025: nothing at all → every indicator n/a.
 """
 
 from datetime import date, datetime
@@ -164,8 +166,12 @@ def test_an_accepted_online_dossier_is_digitised(scenario: dict[str, Dossier], c
     result = service_index(Scope(agency=commune), *OCTOBER, today=TODAY)
     digitised = result.indicator("4.2")
     assert (digitised.numerator, digitised.denominator, digitised.points) == (1, 9, Decimal("0.56"))
-    assert result.total == Decimal("13.32")
-    assert result.max == 38
+    connected = result.indicator("4.5")
+    assert (connected.numerator, connected.denominator, connected.points) == (5, 9, Decimal("2.22"))
+    population = result.indicator("4.6b")
+    assert (population.numerator, population.denominator, population.points) == (0, 9, Decimal("0.00"))
+    assert result.total == Decimal("15.54")
+    assert result.max == 44
 
 
 def test_ratings_make_the_satisfaction_indicator_live(scenario: dict[str, Dossier], commune: Agency) -> None:
@@ -231,7 +237,8 @@ def test_the_drilldown_lists_exactly_the_dossiers_counted(
     assert behind(monitor, "2.1", "denominator") == codes("A", "B", "C", "D", "E", "G", "J")
     assert behind(monitor, "3.3", "numerator") == codes("I")
     assert behind(monitor, "3.3", "denominator") == codes(*"ABCDEFGHI")
-    for id in ("2.1", "3.3"):  # the lists are the numbers
+    assert behind(monitor, "4.5", "numerator") == codes(*"ABCEG")
+    for id in ("2.1", "3.3", "4.5"):  # the lists are the numbers
         assert len(behind(monitor, id, "numerator")) == result.indicator(id).numerator
         assert len(behind(monitor, id, "denominator")) == result.indicator(id).denominator
     # authorised in the query: the commune's leader sees them; another commune's leader sees none of them

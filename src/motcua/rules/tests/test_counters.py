@@ -1,5 +1,6 @@
 """The counters each action changes, against hand-worked expectations (not against the code's own output)."""
 
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -137,13 +138,20 @@ def test_an_accepted_submission_counts_its_e_copies_on_the_receipt_day() -> None
         (date(2025, 9, 9), "received_online"),
         (date(2025, 9, 9), "digitised"),
         (date(2025, 9, 9), "reused"),
+        (date(2025, 9, 9), "data_store_connected"),  # a document taken from the store (766 4.5)
     }
 
 
 def test_payments_by_who_confirmed_them() -> None:
     walk = Walk("online")
     found = walk.do(ActionType.RECEIVE, Role.COUNTER, DESK, vn(2025, 9, 8, 8, 0), reused_documents=[3])
-    assert {d.metric for d in found} == {"received", "received_online", "reused", "open_by_due_day"}
+    assert {d.metric for d in found} == {
+        "received",
+        "received_online",
+        "reused",
+        "data_store_connected",
+        "open_by_due_day",
+    }
     at_desk = walk.do(ActionType.RECORD_PAYMENT, Role.COUNTER, DESK, vn(2025, 9, 8, 9, 0), amount_vnd=1000)
     online = walk.do(ActionType.RECORD_PAYMENT, Role.SYSTEM, None, vn(2025, 9, 8, 10, 0), amount_vnd=1000)
     assert [d.metric for d in at_desk] == ["paid_at_counter"]
@@ -175,4 +183,44 @@ def test_a_reschedule_moves_the_open_dossier_to_its_new_due_day() -> None:
         Delta(date(2025, 9, 8), "rescheduled", 1),
         Delta(date(2025, 9, 10), "open_by_due_day", -1),
         Delta(date(2025, 9, 11), "open_by_due_day", 1),
+    }
+
+
+def test_a_result_connects_the_dossier_to_the_store_once_on_its_received_day() -> None:
+    """Received Monday 08/09, result recorded Wednesday 10/09 and again (a corrected file) Thursday: the result
+    entered the applicant's store, so the dossier is connected (766 4.5) — once, counted on Monday. A dossier
+    that took a document from the store counted when it was received, and its result adds nothing."""
+    walk = Walk()
+    walk.do(ActionType.RECEIVE, Role.COUNTER, DESK, vn(2025, 9, 8, 8, 0))
+    walk.do(ActionType.FORWARD, Role.COUNTER, DESK, vn(2025, 9, 8, 9, 0))
+    walk.do(ActionType.FORWARD, Role.SPECIALIST, RESOLVER, vn(2025, 9, 9, 9, 0))
+    walk.do(ActionType.APPROVE, Role.LEADER, RESOLVER, vn(2025, 9, 9, 10, 0))
+    first = walk.do(ActionType.RECORD_RESULT, Role.COUNTER, DESK, vn(2025, 9, 10, 9, 0), documents=[5])
+    assert [d for d in first if d.metric == "data_store_connected"] == [
+        Delta(date(2025, 9, 8), "data_store_connected", 1)
+    ]
+    again = walk.do(ActionType.RECORD_RESULT, Role.COUNTER, DESK, vn(2025, 9, 11, 9, 0), documents=[6])
+    assert [d for d in again if d.metric == "data_store_connected"] == []
+    taken = payloads.OpeningPayload(reused_documents=[3])
+    record = payloads.RecordResultPayload(documents=[5])
+    before = replace(walk.state, result_recorded=False)
+    found = deltas(
+        ActionType.RECORD_RESULT,
+        before,
+        walk.state,
+        "counter",
+        record,
+        Role.COUNTER,
+        vn(2025, 9, 10, 9, 0),
+        opening=taken,
+    )
+    assert [d for d in found if d.metric == "data_store_connected"] == []
+
+
+def test_a_consulted_database_counts_for_the_population_indicator() -> None:
+    walk = Walk()
+    found = walk.do(ActionType.RECEIVE, Role.COUNTER, DESK, vn(2025, 9, 8, 8, 0), consulted_databases=["CSDLQGDC"])
+    assert Delta(date(2025, 9, 8), "population_checked", 1) in found
+    assert "population_checked" not in {
+        d.metric for d in Walk().do(ActionType.RECEIVE, Role.COUNTER, DESK, vn(2025, 9, 8, 8, 0))
     }

@@ -180,6 +180,9 @@ def test_the_record_has_the_minimal_set_and_hand_checked_values() -> None:
     assert (submitted["7"]["DuocSoHoa"], submitted["7"]["DuocTaiSuDung"]) == (1, 0)
     assert (submitted["kho-4"]["DuocLayTuKhoDMQG"], submitted["kho-4"]["DuocSoHoa"]) == (1, 0)
     assert record["DanhSachGiayToKetQua"][0]["GiayToId"] == "9"
+    assert record["DSKetNoiCSDL"] == []  # nothing consulted
+    consulted = dossier_record(snapshot(consulted_databases=("CSDLQGDC",)))
+    assert consulted["DSKetNoiCSDL"] == [{"MaCSDL": "CSDLQGDC"}]
     assert record["DanhSachLePhi"] == [
         {"TenPhiLePhi": "Lệ phí", "MaPhiLePhi": "1", "HinhThucThu": 2, "Gia": 8000, "LoaiPhiLePhi": 2}
     ]

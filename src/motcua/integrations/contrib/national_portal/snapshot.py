@@ -98,4 +98,5 @@ def snapshot_of(dossier: Dossier) -> DossierSnapshot:
         ),
         actions=logged,
         identity_verified=dossier.applicant_identity_verified,
+        consulted_databases=tuple(opening.get("consulted_databases", [])),
     )

@@ -3,13 +3,15 @@
 ``make demo`` runs it after migrating and loading the demo data. In debug mode, when ``MOTCUA_WEBHOOK_URL``
 is unset, the webhook destination is pointed at a stand-in receiver started here (its secret is generated
 once into ``var/webhook_demo_secret``); when ``MOTCUA_SMS_URL`` is unset, SMS notices go to the stand-in SMS
-gateway started here (token in ``var/sms_demo_token``); when ``MOTCUA_EMAIL_URL`` is unset, e-mail notices are
-written as files under ``var/mail``; when the national portal's URLs are unset, it is pointed at a stand-in portal
-(``--portal-port``, 8011 by default; its password generated once into ``var/national_portal_demo_password``);
-when ``MOTCUA_OIDC_ISSUER`` is unset, citizens sign in through the stand-in identity provider
-(``--identity-port``, 8017 by default; client secret generated once into ``var/oidc_demo_secret``),
-and the demo's dossiers, loaded before, are put in the outbox for it (``national_portal_backfill``). With
-``MOTCUA_DEBUG=0`` an unset setting stays unset: the destination is "not configured", never a stand-in.
+gateway started here (token in ``var/sms_demo_token``); when ``MOTCUA_POPULATION_URL`` is unset, the population
+registry is the stand-in started here (``--population-port``, 8018; token in ``var/population_demo_token``);
+when ``MOTCUA_EMAIL_URL`` is unset, e-mail notices are written as files under ``var/mail``; when the national
+portal's URLs are unset, it is pointed at a stand-in portal (``--portal-port``, 8011 by default; its password
+generated once into ``var/national_portal_demo_password``); when ``MOTCUA_OIDC_ISSUER`` is unset, citizens sign
+in through the stand-in identity provider (``--identity-port``, 8017 by default; client secret generated once into
+``var/oidc_demo_secret``), and the demo's dossiers, loaded before, are put in the outbox for it
+(``national_portal_backfill``). With ``MOTCUA_DEBUG=0`` an unset setting stays unset: the destination is "not
+configured", never a stand-in.
 """
 
 from __future__ import annotations
@@ -91,6 +93,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--identity-port", type=int, default=8017, help="Cổng của nhà cung cấp định danh giả lập (OpenID Connect)."
         )
+        parser.add_argument("--population-port", type=int, default=8018, help="Cổng của CSDL dân cư giả lập.")
         parser.add_argument("--noreload", action="store_true", help="Máy chủ web không tự nạp lại khi mã thay đổi.")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -117,6 +120,20 @@ class Command(BaseCommand):
             self.stdout.write(f"SMS: cổng SMS giả lập tại {sms_standin} ({sms_standin}_standin/received)")
         else:
             self.stdout.write(f"SMS: {settings.MOTCUA_SMS_URL or 'chưa cấu hình (MOTCUA_SMS_URL chưa đặt).'}")
+        population_port = options["population_port"]
+        population = standin_url_for_demo(
+            debug=settings.DEBUG, configured_url=settings.MOTCUA_POPULATION_URL, port=population_port
+        )
+        if population is not None:
+            token = settings.MOTCUA_POPULATION_TOKEN or _demo_secret("population_demo_token")
+            env.update(MOTCUA_POPULATION_URL=population, MOTCUA_POPULATION_TOKEN=token)
+            argv = [*command, "population_standin", "--port", str(population_port), "--token", token]
+            programs.append(("population-standin", argv))
+            self.stdout.write(f"CSDL dân cư: bản giả lập tại {population} ({population}_standin/received)")
+        else:
+            self.stdout.write(
+                f"CSDL dân cư: {settings.MOTCUA_POPULATION_URL or 'chưa cấu hình (MOTCUA_POPULATION_URL chưa đặt).'}"
+            )
         email = demo_email_url(debug=settings.DEBUG, configured_url=settings.MOTCUA_EMAIL_URL)
         if email is not None:
             env.update(MOTCUA_EMAIL_URL=email)

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from tqdm import tqdm
 
@@ -126,9 +127,13 @@ class Command(BaseCommand):
             if made:
                 user.set_password(password)
                 user.save()
-                if catalogue_editor:  # reform officers keep the catalogue, calendar, income figures, PAR tree
+                if catalogue_editor:  # reform officers keep the catalogue, calendar, income figures, PAR tree,
+                    # and the document kinds shared across procedures (the data store's, decision 44)
+                    kinds = Q(content_type__app_label="datastore", content_type__model="documenttype")
                     user.user_permissions.set(
-                        Permission.objects.filter(content_type__app_label__in=["catalog", "calendars", "reform"])
+                        Permission.objects.filter(
+                            Q(content_type__app_label__in=["catalog", "calendars", "reform"]) | kinds
+                        )
                     )
                 created += 1
             for agency_name, role in memberships:
