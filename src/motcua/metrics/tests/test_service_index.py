@@ -177,7 +177,8 @@ def test_an_accepted_online_dossier_is_digitised(scenario: dict[str, Dossier], c
 def test_ratings_make_the_satisfaction_indicator_live(scenario: dict[str, Dossier], commune: Agency) -> None:
     """5.3 = 100 % − (late rate + dissatisfied rate), full at 90 % (RULES §7). By hand: finished in October
     A, B, C, E, G, J = 6, late C, G = 2 → 1/3; A, B and G rated on 15/10, G "not satisfied" → 1/3;
-    ratio 1 − 2/3 = 0.3333…, points 6 × 0.3333… / 0.9 = 2.22; the total 13.32 + 2.22 = 15.54 of 38 + 6."""
+    ratio 1 − 2/3 = 0.3333…, points 6 × 0.3333… / 0.9 = 2.22; the total, with the data store's 4.5 and 4.6b
+    (module docstring: 15.54 of 44), 15.54 + 2.22 = 17.76 of 44 + 6."""
     from motcua.portal.services import rate_dossier
     from motcua.rules.rating import CRITERIA
 
@@ -190,8 +191,8 @@ def test_ratings_make_the_satisfaction_indicator_live(scenario: dict[str, Dossie
     result = service_index(Scope(agency=commune), *OCTOBER, today=TODAY)
     satisfaction = result.indicator("5.3")
     assert satisfaction.points == Decimal("2.22")
-    assert result.total == Decimal("15.54")
-    assert result.max == 44
+    assert result.total == Decimal("17.76")
+    assert result.max == 50
     # without ratings in the period it stays n/a (September: nothing rated)
     assert service_index(Scope(agency=commune), *month(2025, 9), today=TODAY).indicator("5.3").points is None
 
