@@ -14,12 +14,12 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema
-from ninja import Status as Reply
 from ninja.errors import HttpError
 
 from motcua.accounts.auth import API_AUTH
-from motcua.dossiers.api import RELATED, decode_cursor, dossier_data, encode_cursor
-from motcua.dossiers.schemas import COMMON_ERRORS, WRITE_ERRORS, Code, Data, DossierPage
+from motcua.dossiers.api import RELATED, _once, decode_cursor, dossier_data, encode_cursor
+from motcua.dossiers.schemas import COMMON_ERRORS, WRITE_ERRORS, Code, Data, DossierPage, IdempotencyKey
+from motcua.dossiers.selectors import visible_dossiers
 from motcua.portal.selectors import own_dossiers
 from motcua.portal.services import rate_dossier
 from motcua.rules.rating import CRITERIA
@@ -97,20 +97,28 @@ def my_dossiers(request: HttpRequest, filters: Query[MyDossierFilter]) -> Any:
     response={201: RatingOut, **WRITE_ERRORS},
     summary="Đánh giá chất lượng giải quyết hồ sơ (một lần cho mỗi hồ sơ, sau khi giải quyết xong)",
 )
-def rate(request: HttpRequest, code: Path[Code], payload: RatingIn) -> Any:
+def rate(request: HttpRequest, code: Path[Code], payload: RatingIn, idempotency_key: IdempotencyKey = None) -> Any:
     dossier = own_dossiers(request.auth).filter(code=code).first()
+    if dossier is None and visible_dossiers(request.auth).filter(code=code).exists():
+        raise HttpError(403, _("Chỉ người nộp hồ sơ đánh giá được hồ sơ này."))  # an officer who sees it
     if dossier is None:
         raise HttpError(404, _("Không tìm thấy hồ sơ “%(code)s” trong các hồ sơ của bạn.") % {"code": code[:80]})
-    rating = rate_dossier(
-        dossier, user=request.auth, scores=payload.scores, satisfaction=payload.satisfaction, comment=payload.comment
-    )
-    return Reply(
-        201,
-        {
+
+    def run() -> tuple[int, dict[str, Any]]:
+        rating = rate_dossier(
+            dossier,
+            user=request.auth,
+            scores=payload.scores,
+            satisfaction=payload.satisfaction,
+            comment=payload.comment,
+        )
+        data = {
             "dossier": dossier.code,
             "scores": rating.scores,
             "total": rating.total,
             "satisfaction": rating.satisfaction,
             "rated_at": rating.rated_at,
-        },
-    )
+        }
+        return 201, data
+
+    return _once(request, idempotency_key, run)  # a replay with the same key gets the first answer

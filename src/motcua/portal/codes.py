@@ -35,7 +35,11 @@ class AccountCodeDestination:
         return str(gettext_lazy("Mã xác minh tài khoản (thư điện tử, SMS)"))
 
     def problem(self) -> str | None:
-        return None  # each row names its channel; an unconfigured channel is the row's temporary failure
+        """Configured when a channel that can carry a code is (each row names its own; a row for a channel not
+        configured waits as a temporary failure)."""
+        if any(channel.problem() is None for channel in notification_channels if channel.name in ("email", "sms")):
+            return None
+        return _("Chưa cấu hình kênh thư điện tử hoặc SMS để gửi mã xác minh.")
 
     def message_for(self, dossier: Dossier, action: DossierAction, *, key: str) -> OutgoingMessage | None:
         return None  # not about dossiers

@@ -89,6 +89,7 @@ def test_rating_through_the_api_once_and_own_only(two_citizens: dict[str, Api], 
     dossier = Dossier.objects.get(code=code)
     perform(dossier, ActionType.WITHDRAW, user=User.objects.get(username="an"), payload={"reason": "Nộp nhầm"})
     assert two_citizens["binh"].post(f"/dossiers/{code}/rating", body).status_code == 404
+    assert Api(staff["counter"]).post(f"/dossiers/{code}/rating", body).status_code == 403  # sees it, not theirs
     answer = two_citizens["an"].post(f"/dossiers/{code}/rating", body)
     assert answer.status_code == 201, answer.content
     assert (answer.json()["total"], answer.json()["satisfaction"]) == (9, "satisfied")
