@@ -20,6 +20,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
+from motcua.integrations import sweeps
 from motcua.integrations.selectors import work_is_due
 from motcua.integrations.services import retry_now, wake_forgotten
 
@@ -75,6 +76,7 @@ class OutboxWorker(Worker):
             return
         if woken:
             logger.info("worker %s: woke %d message(s) without a task", self.worker_id, woken)
+        sweeps.run_due()  # the apps' periodic jobs (payments: reconciliation), each at most once per its interval
 
     def _claim_task(self) -> DBTaskResult | None:
         """The next ready task, marked as running by this worker (the database backend's own claim)."""
