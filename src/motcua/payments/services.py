@@ -191,7 +191,7 @@ def _record_on_dossier(payment: Payment, component: str) -> None:
         note = _("Đã thu tiền nhưng hồ sơ không ghi nhận được: %(reason)s") % {"reason": refused.message}
         Payment.objects.filter(pk=payment.pk).update(note=note[:1000])
         return
-    Payment.objects.filter(pk=payment.pk).update(dossier_action_seq=dossier.action_count - 1)
+    Payment.objects.filter(pk=payment.pk).update(dossier_action_seq=dossier.action_count)
 
 
 def handle_callback(
@@ -361,7 +361,7 @@ def record_counter_payment(dossier: Dossier, user: User, *, receipt_number: str,
             started_at=now,
             settled_at=now,
             settled_by="counter",
-            dossier_action_seq=after.action_count - 1,
+            dossier_action_seq=after.action_count,
         )
 
 

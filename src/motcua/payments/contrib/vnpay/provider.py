@@ -57,6 +57,13 @@ def outcome_of(response_code: str, transaction_status: str) -> PaymentOutcome:
     return PaymentOutcome.FAILED
 
 
+def _amount(field: str) -> int:
+    """VND of ``vnp_Amount``; one that is not a whole number of đồng (or missing) is an amount that matches no
+    attempt (answered ``04``), never "no amount" — VNPay always sends it."""
+    amount = vnpay.amount_vnd(field)
+    return -1 if amount is None else amount
+
+
 @payment_providers.register("vnpay")
 class VnpayProvider:
     name = "vnpay"
@@ -115,7 +122,7 @@ class VnpayProvider:
         return PaymentVerdict(
             reference=reference,
             outcome=outcome_of(code, status),
-            amount_vnd=vnpay.amount_vnd(params.get("vnp_Amount", "")),
+            amount_vnd=_amount(params.get("vnp_Amount", "")),
             provider_transaction=params.get("vnp_TransactionNo", ""),
             message=f"vnp_ResponseCode={code} vnp_TransactionStatus={status}",
         )
@@ -173,7 +180,7 @@ class VnpayProvider:
         return PaymentVerdict(
             reference=str(data.get("vnp_TxnRef", "")),
             outcome=outcome,
-            amount_vnd=vnpay.amount_vnd(str(data.get("vnp_Amount", ""))),
+            amount_vnd=_amount(str(data.get("vnp_Amount", ""))),
             provider_transaction=str(data.get("vnp_TransactionNo", "")),
             message=f"querydr vnp_TransactionStatus={status}",
         )
