@@ -114,3 +114,26 @@ def payment_summary(dossier_ids: list[int]) -> dict[int, str]:
 
 def open_count() -> int:
     return Payment.objects.filter(state__in=[s.value for s in rules.OPEN_STATES]).count()
+
+
+@dataclass(frozen=True)
+class OfficerPanel:
+    """The workbench's payment section of one dossier (``payments/_officer.html``)."""
+
+    dossier: Dossier
+    due: Due
+    payments: list[Payment]
+    can_take_cash: bool  # an officer of the dossier's desk (the transition table lets the desk record a payment)
+    can_refund: bool  # a leader of the resolving agency
+
+
+def officer_panel(user: User, dossier: Dossier) -> OfficerPanel:
+    """For a dossier the caller already found in their scope."""
+    roles = {(m.agency_id, m.role) for m in user.memberships.all()}
+    return OfficerPanel(
+        dossier=dossier,
+        due=payable_now(dossier),
+        payments=list(dossier.payments.order_by("-created_at", "-pk")[:20]),
+        can_take_cash=(dossier.receiving_agency_id, "counter") in roles,
+        can_refund=(dossier.resolving_agency_id, "leader") in roles,
+    )

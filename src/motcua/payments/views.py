@@ -7,19 +7,26 @@
   given carry a valid signature — a forged "success" in the address shows nothing but our own record.
 - ``POST /payments/paygov/callback``: the national platform's result (RULES.md §11), ``MaXacThuc`` checked.
 - ``GET /payments/<reference>/receipt.pdf``: the e-receipt of a paid attempt, for whoever may see its dossier.
-- ``GET /dossiers/<code>/pay``: the pay panel (``payments/_pay.html``) as a page the citizens' portal links to;
+- ``POST /payments/dossiers/<code>/counter`` (the desk's officer: cash or card, a receipt number) and
+  ``POST /payments/<reference>/refund`` (a leader of the resolving agency, with a reason): the workbench's forms.
+- ``GET /payments/dossiers/<code>/pay``: the pay panel (``payments/_pay.html``) as a page the citizens' portal links to;
   ``POST`` there starts an attempt and sends the payer to the gateway.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from motcua.dossiers.selectors import visible_dossiers
 from motcua.integrations.payments import payment_providers
 from motcua.payments import receipts, selectors, services
 from motcua.payments.errors import ActionRefused, InvalidInput, NotPermitted
@@ -96,3 +103,49 @@ def pay(request: HttpRequest, code: str) -> HttpResponse:
         else:
             return HttpResponseRedirect(payment.redirect_url)  # type: ignore[attr-defined]
     return render(request, "payments/pay.html", {"panel": panel, "error": error}, status=409 if error else 200)
+
+
+# --------------------------------------------------------------------------------------------------
+# the officer's side (the workbench's dossier page posts here)
+
+
+def _officer_dossier(request: HttpRequest, code: str) -> Any:
+    dossier = visible_dossiers(request.user).select_related("procedure").filter(code=code).first()  # type: ignore[arg-type]
+    if dossier is None:
+        raise Http404
+    return dossier
+
+
+@login_required
+@require_POST
+def counter_payment(request: HttpRequest, code: str) -> HttpResponse:
+    """Cash or card at the counter, with the receipt's number (the desk's officer)."""
+    dossier = _officer_dossier(request, code)
+    try:
+        payment = services.record_counter_payment(
+            dossier,
+            request.user,  # type: ignore[arg-type]
+            receipt_number=request.POST.get("receipt_number", ""),
+            method=request.POST.get("method", "cash"),
+        )
+    except (ActionRefused, InvalidInput, NotPermitted) as refused:
+        messages.error(request, refused.message)
+        return redirect("web:workbench-dossier", code=code)
+    messages.success(request, _("Đã ghi nhận thu phí, lệ phí: biên lai %(n)s.") % {"n": payment.receipt_number})
+    return redirect("web:workbench-dossier", code=code)
+
+
+@login_required
+@require_POST
+def refund(request: HttpRequest, reference: str) -> HttpResponse:
+    """A refund by a leader of the resolving agency, with a reason."""
+    payment = selectors.visible_payment(request.user, reference)  # type: ignore[arg-type]
+    if payment is None:
+        raise Http404
+    try:
+        services.refund(payment, request.user, reason=request.POST.get("reason", ""))  # type: ignore[arg-type]
+    except (ActionRefused, InvalidInput, NotPermitted) as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("Đã hoàn tiền giao dịch %(r)s.") % {"r": payment.reference})
+    return redirect("web:workbench-dossier", code=payment.dossier.code)

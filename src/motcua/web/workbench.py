@@ -27,6 +27,7 @@ from motcua.dossiers.models import ActionKind, Dossier, DossierStatus
 from motcua.dossiers.printing import FormNotAvailable, available_forms, render_form
 from motcua.dossiers.selectors import allowed_actions_for, queue_listing, visible_dossiers
 from motcua.dossiers.services import Applicant, ChecklistItem, DossierError, Intake, open_dossier, perform
+from motcua.payments.selectors import officer_panel, payment_summary
 from motcua.rules.forms import FORM_KINDS
 from motcua.rules.lifecycle import ACTIVE_STATUSES, ActionType, Status
 from motcua.rules.queue import Colour, deadline_colour
@@ -75,7 +76,8 @@ def queue_page(request: HttpRequest) -> HttpResponse:
     page = Paginator(dossiers, 25).get_page(request.GET.get("page"))
     calendar, now = get_work_calendar(), timezone.now()
     colours = [deadline_colour(calendar, now, d.due_at, Status(d.status)) for d in page]
-    rows = [(d, colour.value, COLOUR_LABELS[colour]) for d, colour in zip(page, colours, strict=True)]
+    paid = payment_summary([d.pk for d in page])
+    rows = [(d, colour.value, COLOUR_LABELS[colour], paid.get(d.pk)) for d, colour in zip(page, colours, strict=True)]
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -124,6 +126,7 @@ def dossier_page(request: HttpRequest, code: str) -> HttpResponse:
             "steps": dossier.steps.select_related("agency").order_by("seq"),
             "documents": dossier.documents.all(),
             "forms": [(kind, FORM_KINDS[kind]) for kind in available_forms(dossier)],
+            "payment_panel": officer_panel(request.user, dossier),
         },
     )
 
