@@ -54,6 +54,18 @@ _ANSWER = {
 }
 
 
+_CLIENT: httpx.Client | None = None
+
+
+def _client() -> httpx.Client:
+    """One pooled client for the process (thread-safe): building one per call costs a TLS context each time
+    (~0.1 s of loading CA certificates), which alone capped reconciliation at a few queries a second."""
+    global _CLIENT
+    if _CLIENT is None:
+        _CLIENT = httpx.Client()
+    return _CLIENT
+
+
 def _setting(name: str) -> str:
     return str(getattr(settings, name, "") or "")
 
@@ -131,7 +143,7 @@ class PaygovProvider:
     def _post(self, body: dict[str, Any]) -> httpx.Response:
         timeout = float(getattr(settings, "MOTCUA_PAYGOV_TIMEOUT_SECONDS", 20))
         try:
-            response = httpx.post(_setting("MOTCUA_PAYGOV_URL"), json=body, timeout=timeout)
+            response = _client().post(_setting("MOTCUA_PAYGOV_URL"), json=body, timeout=timeout)
         except httpx.HTTPError as error:
             raise GatewayError(f"PayGov: {error}") from error
         if response.status_code != 200:
