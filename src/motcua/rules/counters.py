@@ -18,7 +18,10 @@ marks — a dossier becoming overdue — and is kept by the day it falls due ins
 
 On-time judgement is the lifecycle's (``rules.lifecycle.judge`` with the late-by-rule cases), counted on the
 day the result is ready (``NgayKetThucXuLy``). A payment confirmed by the system actor (a gateway) is paid
-online; one recorded by an officer, at the counter (766 indicator 3.6).
+online; one recorded by an officer, at the counter (766 indicator 3.6). Indicator 3.6 takes its period "by start of
+processing" (RULES.md §7), so ``paid_online`` is counted on the dossier's receipt day (the start of processing in
+motcua), beside its denominator ``received_with_fees`` (dossiers received whose fee lines are not all 0 — our
+reading: at least one line with an amount above 0; a line with no amount is not a fee known to be due).
 """
 
 from __future__ import annotations
@@ -64,7 +67,8 @@ METRICS: Mapping[str, Metric] = {
         Metric("stopped", "dossiers stopped by the agency"),
         Metric("apologised", "apologies with a new appointment"),
         Metric("paid_at_counter", "payments recorded by an officer"),
-        Metric("paid_online", "payments confirmed by a payment gateway (the system actor)"),
+        Metric("paid_online", "payments confirmed by a payment gateway (the system actor), by the receipt day"),
+        Metric("received_with_fees", "dossiers received whose fee lines are not all 0 (766 indicator 3.6)"),
         Metric("rescheduled", "deadlines recomputed after a change of the working calendar"),
         Metric("open_by_due_day", "dossiers in processing by the day they fall due", by_due_day=True),
         Metric(
@@ -124,13 +128,15 @@ def deltas(
     tz: tzinfo = VIETNAM_TZ,
     *,
     opening: payloads.OpeningPayload | None = None,
+    has_fees: bool = False,
 ) -> list[Delta]:
     """The counters ``kind`` changes, given the states around it, the dossier's channel and what it carried.
 
     ``opening``: the payload the dossier was registered with (its first action's), for an ``accept`` — whose
     own payload is only the desk's checklist: the e-copies uploaded with an online submission (or scanned at
     registration) and the documents taken from the data store count as digitised and reused on the day the
-    dossier is received, as for a dossier received at once."""
+    dossier is received, as for a dossier received at once. ``has_fees``: the dossier's fee lines are not all 0
+    (``rules.payments.payable_lines``)."""
     day = at.astimezone(tz).date()
     found: list[Delta] = []
 
@@ -141,6 +147,8 @@ def deltas(
         count("received")
         if channel == "online":
             count("received_online")
+        if has_fees:
+            count("received_with_fees")
         if isinstance(payload, payloads.OpeningPayload):
             opening = payload
         if opening is not None and opening.documents:
@@ -150,7 +158,11 @@ def deltas(
     if kind is ActionType.MARK_RESULT_READY and after.outcome is not None:
         count(_FINISHED[after.outcome])
     if kind is ActionType.RECORD_PAYMENT:
-        count("paid_online" if actor_role is Role.SYSTEM else "paid_at_counter")
+        if actor_role is Role.SYSTEM:
+            received = before.received_at or at
+            count("paid_online", on=received.astimezone(tz).date())
+        else:
+            count("paid_at_counter")
     if kind is ActionType.REQUEST_SUPPLEMENT and after.supplement_requests == 2 > before.supplement_requests:
         count("supplement_repeated")
     if kind in _SIMPLE:

@@ -23,13 +23,12 @@ when it lands. Today that is:
 - 2.2 — average resolution time, shown, not scored: ``resolution_seconds`` not counted yet;
 - 3.1, 3.2, 3.4, 3.5 — per-procedure facts (offered online, fees integrated with online payment, …), not
   counted;
-- 3.6 — ``paid_online`` exists, its denominator ``received_with_fees`` (dossiers whose fee lines are not all 0)
-  does not;
 - 4.1 (electronic signed results), 4.3 (certified e-copies), 4.5 (personal data store), 4.6 (population
   database), 5.1, 5.2 (feedback), 5.3 (needs the dissatisfied rate from ratings).
 
 Live now: **1.4** (synchronised: ``synchronised``, received dossiers the national portal acknowledged, counted on
-their received day), **2.1** (on time), **3.3** (filed online), **4.2** (digitised), **4.4** (reuse).
+their received day), **2.1** (on time), **3.3** (filed online), **3.6** (paid online: ``paid_online`` over
+``received_with_fees``, both by the receipt day — issue 11), **4.2** (digitised), **4.4** (reuse).
 
 **Scoring** (RULES.md §7): ``points × min(1, ratio / threshold)``, a zero denominator is n/a, not 0; rounded to
 2 decimals (half up). An indicator without a threshold scores ``ratio × points`` (threshold 1).

@@ -23,8 +23,8 @@ E was paused 24 working hours (Mon 09:00 → Thu 09:00): its due moves to Mon 13
 October, by hand: 2.1 = (A, B, E, J) 4 ÷ (A, B, C, E, G, J finished + D overdue) 7 = 0.5714…, × 20 = 11.43.
 Received in October: A–I = 9 (J was received in September); online: I = 1 → 3.3 = (1/9 ÷ 0.5) × 6 = 1.33;
 digitised (uploaded e-copies: the online one) 1 → 4.2 = (1/9 ÷ 0.8) × 4 = 0.56; reused 0 → 4.4 = 0.00 (not
-n/a); synchronised 0 (no portal is configured in this test) → 1.4 = 0/9 × 6 = 0.00. Total 13.32 of 38 points that
-could be evaluated. August 2025: nothing at all → every indicator n/a.
+n/a); synchronised 0 (no portal is configured in this test) → 1.4 = 0/9 × 6 = 0.00; the procedure has a fee
+(50.000 đ) and nobody paid online → 3.6 = 0/9 = 0.00 (not n/a). Total 13.32 of 44 points that could be evaluated. August 2025: nothing at all → every indicator n/a.
 """
 
 from datetime import date, datetime
@@ -153,6 +153,8 @@ def test_the_index_of_october(scenario: dict[str, Dossier], commune: Agency) -> 
     assert (reused.numerator, reused.denominator, reused.points) == (0, 9, Decimal("0.00"))
     synced = result.indicator("1.4")  # nothing reached a portal: none is configured here
     assert (synced.numerator, synced.denominator, synced.points) == (0, 9, Decimal("0.00"))
+    paid = result.indicator("3.6")  # all nine owe the procedure's fee; none was paid through a gateway
+    assert (paid.numerator, paid.denominator, paid.points) == (0, 9, Decimal("0.00"))
     # the province is the same here (one agency has dossiers)
     province = service_index(Scope(), *OCTOBER, today=TODAY)
     assert [(r.numerator, r.denominator) for r in _live(province)] == [
@@ -165,7 +167,7 @@ def test_an_accepted_online_dossier_is_digitised(scenario: dict[str, Dossier], c
     digitised = result.indicator("4.2")
     assert (digitised.numerator, digitised.denominator, digitised.points) == (1, 9, Decimal("0.56"))
     assert result.total == Decimal("13.32")
-    assert result.max == 38
+    assert result.max == 44  # 1.4, 2.1, 3.3, 3.6, 4.2, 4.4
 
 
 def _live(result: IndexResult) -> list[IndicatorResult]:
