@@ -24,7 +24,8 @@ October, by hand: 2.1 = (A, B, E, J) 4 ÷ (A, B, C, E, G, J finished + D overdue
 Received in October: A–I = 9 (J was received in September); online: I = 1 → 3.3 = (1/9 ÷ 0.5) × 6 = 1.33;
 digitised (uploaded e-copies: the online one) 1 → 4.2 = (1/9 ÷ 0.8) × 4 = 0.56; reused 0 → 4.4 = 0.00 (not
 n/a); synchronised 0 (no portal is configured in this test) → 1.4 = 0/9 × 6 = 0.00; the procedure has a fee
-(50.000 đ) and nobody paid online → 3.6 = 0/9 = 0.00 (not n/a). Total 13.32 of 44 points that could be evaluated. August 2025: nothing at all → every indicator n/a.
+(50.000 đ) and nobody paid online → 3.6 = 0/9 = 0.00 (not n/a). Total 13.32 of 44 points that could be evaluated.
+August 2025: nothing at all → every indicator n/a.
 """
 
 from datetime import date, datetime
