@@ -59,6 +59,7 @@ SMOKES: list[Smoke] = [
     Smoke(("bench/portal_catchup.py", "--smoke")),
     Smoke(("bench/portal_pages.py", "--smoke", "--pg", "{pg}"), needs_postgres=True, database="motcua_bench_{pid}"),
     Smoke(("bench/datastore_lookup.py", "--smoke", "--pg", "{pg}"), needs_postgres=True, database="motcua_bench_{pid}"),
+    Smoke(("bench/payments_ipn.py", "--smoke", "--pg", "{pg}"), needs_postgres=True, database="motcua_bench_{pid}"),
 ]
 
 

@@ -35,6 +35,7 @@ from motcua.dossiers.services import DossierError
 from motcua.integrations.api import router as sync_router
 from motcua.metrics.api import router as metrics_router
 from motcua.portal.api import router as portal_router
+from motcua.payments.api import router as payments_router
 from motcua.reform.api import router as reform_router
 from motcua.reform.errors import ReformError
 from motcua.validation import UNREADABLE_BODY, UNREADABLE_JSON, describe, summary
@@ -97,6 +98,7 @@ api.add_router("", drilldown_router)
 api.add_router("", reform_router)
 api.add_router("", portal_router)
 api.add_router("", datastore_router)
+api.add_router("", payments_router)
 
 
 @api.exception_handler(ValidationError)

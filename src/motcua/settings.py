@@ -84,6 +84,10 @@ INSTALLED_APPS = [
     "motcua.integrations.contrib.national_portal",
     "motcua.integrations.contrib.oidc",  # citizens' sign-in (OpenID Connect, e.g. VNeID)
     "motcua.integrations.contrib.population",
+    "motcua.payments",  # payments of fees (issue 11) and their providers:
+    "motcua.payments.contrib.vnpay",
+    "motcua.payments.contrib.paygov",
+    "motcua.payments.contrib.counter",
 ]
 
 MIDDLEWARE = [
@@ -320,3 +324,18 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "INFO" if DEBUG else "WARNING"},
 }
+
+# Online payment of fees (issue 11; README "Payments"). Secrets from the environment only.
+# VNPay (RULES.md §12): terminal code, hash secret, the payment page and the merchant API (querydr, refund).
+MOTCUA_VNPAY_TMN_CODE = os.environ.get("MOTCUA_VNPAY_TMN_CODE", "")
+MOTCUA_VNPAY_HASH_SECRET = os.environ.get("MOTCUA_VNPAY_HASH_SECRET", "")
+MOTCUA_VNPAY_PAYMENT_URL = os.environ.get("MOTCUA_VNPAY_PAYMENT_URL", "")
+MOTCUA_VNPAY_API_URL = os.environ.get("MOTCUA_VNPAY_API_URL", "")
+MOTCUA_VNPAY_TIMEOUT_SECONDS = float(os.environ.get("MOTCUA_VNPAY_TIMEOUT_SECONDS", 20))
+# The national payment platform (RULES.md §11): its API address, our partner code, the checksum secret.
+MOTCUA_PAYGOV_URL = os.environ.get("MOTCUA_PAYGOV_URL", "")
+MOTCUA_PAYGOV_PARTNER_CODE = os.environ.get("MOTCUA_PAYGOV_PARTNER_CODE", "")
+MOTCUA_PAYGOV_SECRET = os.environ.get("MOTCUA_PAYGOV_SECRET", "")
+MOTCUA_PAYGOV_TIMEOUT_SECONDS = float(os.environ.get("MOTCUA_PAYGOV_TIMEOUT_SECONDS", 20))
+# How often the worker reconciles attempts left without a final state (30 min – 3 days old, RULES.md §11).
+MOTCUA_PAYMENT_RECONCILE_SECONDS = float(os.environ.get("MOTCUA_PAYMENT_RECONCILE_SECONDS", 300))

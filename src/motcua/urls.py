@@ -20,5 +20,6 @@ urlpatterns = [
     path("metrics", operations.metrics, name="metrics"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("", include("motcua.payments.urls")),
     path("", include("motcua.web.urls")),
 ]

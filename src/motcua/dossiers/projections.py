@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from motcua.dossiers.models import Dossier, DossierAction
 from motcua.dossiers.plans import plan_from
+from motcua.dossiers.recording import has_fees
 from motcua.dossiers.services import perform_as_system
 from motcua.dossiers.state import STEPS_IN_ORDER, rewrite, state_of
 from motcua.metrics.models import DailyCount
@@ -96,11 +97,20 @@ def counters_from_log(batch: int = 500) -> dict[CounterKey, int]:
     for dossier in dossiers.iterator(chunk_size=batch):
         before = DossierState()
         opening: payloads.OpeningPayload | None = None
+        fees = has_fees(dossier)
         for row, action, state in replay(dossier):
             if opening is None and isinstance(action.payload, payloads.OpeningPayload):
                 opening = action.payload  # the first action's: what an acceptance counts
             changes = deltas(
-                action.type, before, state, dossier.channel, action.payload, action.actor.role, row.at, opening=opening
+                action.type,
+                before,
+                state,
+                dossier.channel,
+                action.payload,
+                action.actor.role,
+                row.at,
+                opening=opening,
+                has_fees=fees,
             )
             for delta in changes:
                 key = (delta.day, dossier.resolving_agency_id, dossier.procedure_id, dossier.channel, delta.metric)

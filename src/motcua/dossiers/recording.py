@@ -35,6 +35,7 @@ from motcua.dossiers.state import STEPS_IN_ORDER, current_state, project, sync_s
 from motcua.metrics.services import add_to_counters
 from motcua.rules import counters, lifecycle, payloads
 from motcua.rules.lifecycle import OPENING_ACTIONS, Action, ActionType, Actor, DossierState, Facts, Plan, Refused
+from motcua.rules.payments import payable_lines
 from motcua.validation import describe
 
 
@@ -83,6 +84,11 @@ def opening_payload(dossier: Dossier) -> payloads.OpeningPayload | None:
     return payload if isinstance(payload, payloads.OpeningPayload) else None
 
 
+def has_fees(dossier: Dossier) -> bool:
+    """Whether the dossier's fee lines (as received) are not all 0: 766 indicator 3.6's denominator."""
+    return bool(payable_lines(dossier.terms_data.get("fees", [])))
+
+
 def log_action(dossier: Dossier, plan: Plan, step: Step, user: User | None, system: str = "") -> DossierAction:
     """Append one action to the log, sync the control sheet, add to the counters and tell the observers;
     the dossier row already holds the state the action led to."""
@@ -109,7 +115,15 @@ def log_action(dossier: Dossier, plan: Plan, step: Step, user: User | None, syst
     first_result = step.kind is ActionType.RECORD_RESULT and not before.result_recorded
     opening = opening_payload(dossier) if step.kind is ActionType.ACCEPT or first_result else None
     changes = counters.deltas(
-        step.kind, before, after, dossier.channel, step.payload, step.actor.role, step.at, opening=opening
+        step.kind,
+        before,
+        after,
+        dossier.channel,
+        step.payload,
+        step.actor.role,
+        step.at,
+        opening=opening,
+        has_fees=has_fees(dossier),
     )
     add_to_counters(dossier.resolving_agency_id, dossier.procedure_id, dossier.channel, changes)
     wallet.project_action(dossier, step.kind, before, after, step.payload, step.at, step.actor.agency_id)

@@ -23,6 +23,7 @@ from django_tasks_db.utils import exclusive_transaction, is_locked_database_exce
 
 from motcua.dossiers.audit import seal_pending
 from motcua.integrations.models import WorkerHeartbeat
+from motcua.integrations import sweeps
 from motcua.integrations.selectors import work_is_due
 from motcua.integrations.services import retry_now, wake_forgotten
 
@@ -82,6 +83,7 @@ class OutboxWorker(Worker):
             logger.info("worker %s: woke %d message(s) without a task", self.worker_id, woken)
         if sealed is not None:
             logger.info("worker %s: sealed %d action(s) of the log: %s", self.worker_id, sealed.actions, sealed.head)
+        sweeps.run_due()  # the apps' periodic jobs (payments: reconciliation), each at most once per its interval
 
     def _claim_task(self) -> DBTaskResult | None:
         """The next ready task, marked as running by this worker (the database backend's own claim)."""

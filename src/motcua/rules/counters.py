@@ -18,7 +18,10 @@ marks — a dossier becoming overdue — and is kept by the day it falls due ins
 
 On-time judgement is the lifecycle's (``rules.lifecycle.judge`` with the late-by-rule cases), counted on the
 day the result is ready (``NgayKetThucXuLy``). A payment confirmed by the system actor (a gateway) is paid
-online; one recorded by an officer, at the counter (766 indicator 3.6).
+online; one recorded by an officer, at the counter (766 indicator 3.6). Indicator 3.6 takes its period "by start of
+processing" (RULES.md §7), so ``paid_online`` is counted on the dossier's receipt day (the start of processing in
+motcua), beside its denominator ``received_with_fees`` (dossiers received whose fee lines are not all 0 — our
+reading: at least one line with an amount above 0; a line with no amount is not a fee known to be due).
 """
 
 from __future__ import annotations
@@ -74,7 +77,8 @@ METRICS: Mapping[str, Metric] = {
         Metric("stopped", "dossiers stopped by the agency"),
         Metric("apologised", "apologies with a new appointment"),
         Metric("paid_at_counter", "payments recorded by an officer"),
-        Metric("paid_online", "payments confirmed by a payment gateway (the system actor)"),
+        Metric("paid_online", "payments confirmed by a payment gateway (the system actor), by the receipt day"),
+        Metric("received_with_fees", "dossiers received whose fee lines are not all 0 (766 indicator 3.6)"),
         Metric("rescheduled", "deadlines recomputed after a change of the working calendar"),
         Metric("open_by_due_day", "dossiers in processing by the day they fall due", by_due_day=True),
         Metric(
@@ -142,6 +146,7 @@ def deltas(
     tz: tzinfo = VIETNAM_TZ,
     *,
     opening: payloads.OpeningPayload | None = None,
+    has_fees: bool = False,
 ) -> list[Delta]:
     """The counters ``kind`` changes, given the states around it, the dossier's channel and what it carried.
 
@@ -152,7 +157,8 @@ def deltas(
     already counted as connected to the personal data store (Decision 766 indicator 4.5: a document taken from the
     store, or the result sent to the applicant's store — counted once, on the day the dossier was received).
     Reading: a consulted connected database counts for 4.6 (``population_checked``); RULES §7 also counts a
-    VNeID-authenticated account there, which the opening payload does not record yet."""
+    VNeID-authenticated account there, which the opening payload does not record yet. ``has_fees``: the dossier's
+    fee lines are not all 0 (``rules.payments.payable_lines``)."""
     day = at.astimezone(tz).date()
     found: list[Delta] = []
 
@@ -163,6 +169,8 @@ def deltas(
         count("received")
         if channel == "online":
             count("received_online")
+        if has_fees:
+            count("received_with_fees")
         if isinstance(payload, payloads.OpeningPayload):
             opening = payload
         if opening is not None and opening.documents:
@@ -183,7 +191,11 @@ def deltas(
     if kind is ActionType.MARK_RESULT_READY and after.outcome is not None:
         count(_FINISHED[after.outcome])
     if kind is ActionType.RECORD_PAYMENT:
-        count("paid_online" if actor_role is Role.SYSTEM else "paid_at_counter")
+        if actor_role is Role.SYSTEM:
+            received = before.received_at or at
+            count("paid_online", on=received.astimezone(tz).date())
+        else:
+            count("paid_at_counter")
     if kind is ActionType.REQUEST_SUPPLEMENT and after.supplement_requests == 2 > before.supplement_requests:
         count("supplement_repeated")
     if kind in _SIMPLE:

@@ -35,6 +35,7 @@ from motcua.dossiers.printing import FormNotAvailable, available_forms, render_f
 from motcua.dossiers.selectors import allowed_actions_for, queue_listing, visible_dossiers
 from motcua.dossiers.services import Applicant, ChecklistItem, DossierError, Intake, open_dossier, perform
 from motcua.integrations import population
+from motcua.payments.selectors import officer_panel, payment_summary
 from motcua.rules.forms import FORM_KINDS
 from motcua.rules.identity import normalise_identifier
 from motcua.rules.lifecycle import ACTIVE_STATUSES, ActionType, Status
@@ -84,7 +85,8 @@ def queue_page(request: HttpRequest) -> HttpResponse:
     page = Paginator(dossiers, 25).get_page(request.GET.get("page"))
     calendar, now = get_work_calendar(), timezone.now()
     colours = [deadline_colour(calendar, now, d.due_at, Status(d.status)) for d in page]
-    rows = [(d, colour.value, COLOUR_LABELS[colour]) for d, colour in zip(page, colours, strict=True)]
+    paid = payment_summary([d.pk for d in page])
+    rows = [(d, colour.value, COLOUR_LABELS[colour], paid.get(d.pk)) for d, colour in zip(page, colours, strict=True)]
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -134,6 +136,7 @@ def dossier_page(request: HttpRequest, code: str) -> HttpResponse:
             "documents": dossier.documents.all(),
             "store_uses": uses_of(dossier.pk),
             "forms": [(kind, FORM_KINDS[kind]) for kind in available_forms(dossier)],
+            "payment_panel": officer_panel(request.user, dossier),
         },
     )
 

@@ -136,6 +136,8 @@ def example_body(path: str, document: int) -> dict[str, Any]:
     action = path.rsplit("/", 1)[-1]
     if path.endswith("/rating"):  # the applicant's evaluation (portal): a complete one
         return {"scores": {key: 2 for key, _label in CRITERIA}, "satisfaction": "satisfied"}
+    if path.endswith("/payments"):
+        return {"provider": "vnpay"}  # the payments app's start (issue 11): valid, so only the scope can refuse
     if "/actions/" not in path:
         return {}
     fields = PAYLOADS[ActionType(action)].model_fields

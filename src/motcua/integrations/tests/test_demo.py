@@ -17,6 +17,8 @@ from motcua.dossiers.services import open_dossier, perform
 from motcua.dossiers.tests.fixtures import counter_intake, offering_of
 from motcua.integrations.models import OutboxMessage
 from motcua.integrations.tests.conftest import CLI, subprocess_env, wait_until
+from motcua.payments.models import Payment
+from motcua.payments.services import start_payment
 from motcua.rules.lifecycle import ActionType
 
 
@@ -51,9 +53,14 @@ def test_the_demo_runs_server_worker_and_standin_and_delivers(
         "MOTCUA_OIDC_ISSUER",
         "MOTCUA_OIDC_CLIENT_ID",
         "MOTCUA_OIDC_CLIENT_SECRET",
+        "MOTCUA_VNPAY_PAYMENT_URL",
+        "MOTCUA_VNPAY_API_URL",
+        "MOTCUA_VNPAY_HASH_SECRET",
+        "MOTCUA_PAYGOV_URL",
+        "MOTCUA_PAYGOV_SECRET",
     ):
         env.pop(name, None)
-    sms, identity = free_port(), free_port()
+    sms, identity, vnpay_port, paygov_port = free_port(), free_port(), free_port(), free_port()
     log = tmp_path / "demo.log"
     with log.open("w") as out:
         demo = subprocess.Popen(
@@ -70,6 +77,10 @@ def test_the_demo_runs_server_worker_and_standin_and_delivers(
                 str(portal),
                 "--identity-port",
                 str(identity),
+                "--vnpay-port",
+                str(vnpay_port),
+                "--paygov-port",
+                str(paygov_port),
                 "--noreload",
             ],
             stdout=out,
@@ -86,6 +97,8 @@ def test_the_demo_runs_server_worker_and_standin_and_delivers(
                 and answers(gateway + "_standin/received")
                 and answers(portal_url + "_standin/received")
                 and answers(f"http://127.0.0.1:{identity}/.well-known/openid-configuration")
+                and answers(f"http://127.0.0.1:{vnpay_port}/_standin/received")
+                and answers(f"http://127.0.0.1:{paygov_port}/_standin/received")
             ),
             what="demo",
             timeout=90,  # five processes starting on a machine shared with other runs
@@ -129,6 +142,20 @@ def test_the_demo_runs_server_worker_and_standin_and_delivers(
         assert f"X-Motcua-Key: email:{dossier.code}:1" in written.read_text(errors="replace")
         held = lambda: httpx.get(portal_url + "_standin/received").json()["held"]  # noqa: E731
         wait_until(lambda: len(held().get(dossier.code, {}).get("progress", [])) == 2, what="the portal's copy")
+        # the demo pays through its VNPay stand-in, which calls the demo's server back (the IPN)
+        vnpay_url = f"http://127.0.0.1:{vnpay_port}"
+        settings.MOTCUA_VNPAY_TMN_CODE = "MOTCUADM"
+        settings.MOTCUA_VNPAY_HASH_SECRET = (tmp_path / "var" / "vnpay_demo_secret").read_text().strip()
+        settings.MOTCUA_VNPAY_PAYMENT_URL = vnpay_url + "/paymentv2/vpcpay.html"
+        settings.MOTCUA_VNPAY_API_URL = vnpay_url + "/merchant_webapi/api/transaction"
+        fee_dossier = open_dossier(counter_intake(offering_of("2.000815", commune)), user=staff["counter"])
+        payment = start_payment(
+            fee_dossier, staff["counter"], "vnpay", client_ip="127.0.0.1", return_url=f"http://127.0.0.1:{web}/"
+        )
+        assert httpx.get(payment.redirect_url, timeout=10).status_code == 200
+        paid = httpx.post(f"{vnpay_url}/_standin/settle", json={"reference": payment.reference}, timeout=30).json()
+        assert paid["ipn"]["answer"]["RspCode"] == "00"
+        assert Payment.objects.get(pk=payment.pk).state == "succeeded"
     finally:
         demo.send_signal(signal.SIGINT)
         code = demo.wait(timeout=30)

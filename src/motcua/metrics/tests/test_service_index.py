@@ -23,9 +23,10 @@ E was paused 24 working hours (Mon 09:00 → Thu 09:00): its due moves to Mon 13
 October, by hand: 2.1 = (A, B, E, J) 4 ÷ (A, B, C, E, G, J finished + D overdue) 7 = 0.5714…, × 20 = 11.43.
 Received in October: A–I = 9 (J was received in September); online: I = 1 → 3.3 = (1/9 ÷ 0.5) × 6 = 1.33;
 digitised (uploaded e-copies: the online one) 1 → 4.2 = (1/9 ÷ 0.8) × 4 = 0.56; reused 0 → 4.4 = 0.00 (not
-n/a); synchronised 0 (no portal is configured in this test) → 1.4 = 0/9 × 6 = 0.00; connected to the personal
-data store (the result of A, B, C, E, G entered the applicant's store; nothing taken from it) 5 → 4.5 = 5/9 × 4
-= 2.22; no database consulted → 4.6b = 0/9 × 2 = 0.00. Total 15.54 of 44 points that could be evaluated.
+n/a); synchronised 0 (no portal is configured in this test) → 1.4 = 0/9 × 6 = 0.00; the procedure has a fee
+(50.000 đ) and nobody paid online → 3.6 = 0/9 = 0.00 (not n/a); connected to the personal data store (the result
+of A, B, C, E, G entered the applicant's store; nothing taken from it) 5 → 4.5 = 5/9 × 4 = 2.22; no database
+consulted → 4.6b = 0/9 × 2 = 0.00. Total 15.54 of 50 points that could be evaluated.
 August 2025: nothing at all → every indicator n/a.
 """
 
@@ -155,6 +156,8 @@ def test_the_index_of_october(scenario: dict[str, Dossier], commune: Agency) -> 
     assert (reused.numerator, reused.denominator, reused.points) == (0, 9, Decimal("0.00"))
     synced = result.indicator("1.4")  # nothing reached a portal: none is configured here
     assert (synced.numerator, synced.denominator, synced.points) == (0, 9, Decimal("0.00"))
+    paid = result.indicator("3.6")  # all nine owe the procedure's fee; none was paid through a gateway
+    assert (paid.numerator, paid.denominator, paid.points) == (0, 9, Decimal("0.00"))
     # the province is the same here (one agency has dossiers)
     province = service_index(Scope(), *OCTOBER, today=TODAY)
     assert [(r.numerator, r.denominator) for r in _live(province)] == [
@@ -171,14 +174,14 @@ def test_an_accepted_online_dossier_is_digitised(scenario: dict[str, Dossier], c
     population = result.indicator("4.6b")
     assert (population.numerator, population.denominator, population.points) == (0, 9, Decimal("0.00"))
     assert result.total == Decimal("15.54")
-    assert result.max == 44
+    assert result.max == 50  # 1.4, 2.1, 3.3, 3.6, 4.2, 4.4, 4.5, 4.6b
 
 
 def test_ratings_make_the_satisfaction_indicator_live(scenario: dict[str, Dossier], commune: Agency) -> None:
     """5.3 = 100 % − (late rate + dissatisfied rate), full at 90 % (RULES §7). By hand: finished in October
     A, B, C, E, G, J = 6, late C, G = 2 → 1/3; A, B and G rated on 15/10, G "not satisfied" → 1/3;
     ratio 1 − 2/3 = 0.3333…, points 6 × 0.3333… / 0.9 = 2.22; the total, with the data store's 4.5 and 4.6b
-    (module docstring: 15.54 of 44), 15.54 + 2.22 = 17.76 of 44 + 6."""
+    (module docstring: 15.54 of 50), 15.54 + 2.22 = 17.76 of 50 + 6."""
     from motcua.portal.services import rate_dossier
     from motcua.rules.rating import CRITERIA
 
@@ -192,7 +195,7 @@ def test_ratings_make_the_satisfaction_indicator_live(scenario: dict[str, Dossie
     satisfaction = result.indicator("5.3")
     assert satisfaction.points == Decimal("2.22")
     assert result.total == Decimal("17.76")
-    assert result.max == 50
+    assert result.max == 56
     # without ratings in the period it stays n/a (September: nothing rated)
     assert service_index(Scope(agency=commune), *month(2025, 9), today=TODAY).indicator("5.3").points is None
 

@@ -158,6 +158,24 @@ def test_payments_by_who_confirmed_them() -> None:
     assert [d.metric for d in online] == ["paid_online"]
 
 
+def test_indicator_3_6_counts_by_the_receipt_day() -> None:
+    """766 indicator 3.6 takes its period by the start of processing (RULES.md §7): a dossier with fees received on
+    Monday 08/09/2025 and paid online on Thursday 11/09 counts as received with fees and paid online on the 8th."""
+    walk = Walk("online")
+    received = vn(2025, 9, 8, 8, 0)
+    payload = payloads.parse(ActionType.RECEIVE, {})
+    after = apply(walk.state, PLAN, Action(ActionType.RECEIVE, received, Actor(Role.COUNTER, DESK), payload))
+    opened = deltas(ActionType.RECEIVE, walk.state, after, "online", payload, Role.COUNTER, received, has_fees=True)
+    assert (date(2025, 9, 8), "received_with_fees") in {(d.day, d.metric) for d in opened}
+    without = deltas(ActionType.RECEIVE, walk.state, after, "online", payload, Role.COUNTER, received)
+    assert "received_with_fees" not in {d.metric for d in without}
+    walk.state = after
+    paid = walk.do(ActionType.RECORD_PAYMENT, Role.SYSTEM, None, vn(2025, 9, 11, 10, 0), amount_vnd=2000)
+    assert [(d.day, d.metric) for d in paid] == [(date(2025, 9, 8), "paid_online")]
+    at_desk = walk.do(ActionType.RECORD_PAYMENT, Role.COUNTER, DESK, vn(2025, 9, 12, 10, 0), amount_vnd=2000)
+    assert [(d.day, d.metric) for d in at_desk] == [(date(2025, 9, 12), "paid_at_counter")]
+
+
 def test_ending_a_dossier_removes_it_from_the_open_ones_of_its_due_day() -> None:
     for kind, role, agency, data in (
         (ActionType.WITHDRAW, Role.COUNTER, DESK, {"reason": "x"}),

@@ -75,11 +75,11 @@ def test_thresholds_of_rules_table() -> None:
 
 
 def test_which_indicators_are_live_with_todays_counters() -> None:
-    """What the module's docstring promises: with the metrics that exist, 2.1, 3.3, 4.2, 4.4, 4.5 and 4.6b evaluate and
-    the rest are n/a; 1.4 fills in as soon as ``synchronised`` exists."""
+    """What the module's docstring promises: with the metrics that exist, 1.4, 2.1, 3.3, 3.6, 4.2, 4.4, 4.5 and 4.6b
+    evaluate and the rest are n/a; 1.4 fills in as soon as ``synchronised`` exists."""
     result = evaluate(V, values_from({}, METRICS))
     live = {r.indicator.id for r in _all(result) if r.numerator is not None and r.denominator is not None}
-    assert live == {"1.4", "2.1", "3.3", "4.2", "4.4", "4.5", "4.6b"}
+    assert live == {"1.4", "2.1", "3.3", "3.6", "4.2", "4.4", "4.5", "4.6b"}
     with_sync = evaluate(V, values_from({Term("received"): 4, Term("synchronised"): 3}, {*METRICS, "synchronised"}))
     assert with_sync.indicator("1.4").points == Decimal("4.50")  # 3/4 × 6
 
@@ -87,8 +87,9 @@ def test_which_indicators_are_live_with_todays_counters() -> None:
 def test_hand_worked_index() -> None:
     """Six results (3 early, 2 on time, 1 late) and 2 dossiers past due: 2.1 = 5/8 × 20 = 12.50. 10 received,
     3 online: 3.3 = (0.3 / 0.5) × 6 = 3.60. 8 digitised: 4.2 = full 4. 1 reused: 4.4 = (0.1 / 0.8) × 2 = 0.25.
-    7 synchronised: 1.4 = 7/10 × 6 = 4.20 (no threshold). 3 connected to the data store: 4.5 = 3/10 × 4 = 1.20;
-    2 with the population database consulted: 4.6b = 2/10 × 2 = 0.40 (neither has a threshold). Total 26.15 of 44."""
+    7 synchronised: 1.4 = 7/10 × 6 = 4.20 (no threshold). 5 received with fees, 1 paid online: 3.6 = (0.2 / 0.3)
+    × 6 = 4.00. 3 connected to the data store: 4.5 = 3/10 × 4 = 1.20; 2 with the population database consulted:
+    4.6b = 2/10 × 2 = 0.40 (neither has a threshold). Total 24.55 + 4.00 + 1.20 + 0.40 = 30.15 of 50."""
     found = {
         Term("finished_early"): 3,
         Term("finished_on_time"): 2,
@@ -101,6 +102,8 @@ def test_hand_worked_index() -> None:
         Term("synchronised"): 7,
         Term("data_store_connected"): 3,
         Term("population_checked"): 2,
+        Term("received_with_fees"): 5,
+        Term("paid_online"): 1,
     }
     result = evaluate(V, values_from(found, METRICS))
     on_time = result.indicator("2.1")
@@ -114,10 +117,11 @@ def test_hand_worked_index() -> None:
     assert result.indicator("4.2").points == Decimal("4.00")
     assert result.indicator("4.4").points == Decimal("0.25")
     assert result.indicator("1.4").points == Decimal("4.20")
+    assert result.indicator("3.6").points == Decimal("4.00")
     assert result.indicator("4.5").points == Decimal("1.20")
     assert result.indicator("4.6b").points == Decimal("0.40")
-    assert result.total == Decimal("26.15")
-    assert result.max == 6 + 20 + 6 + 4 + 2 + 4 + 2  # only what could be evaluated
+    assert result.total == Decimal("30.15")
+    assert result.max == 6 + 20 + 6 + 6 + 4 + 2 + 4 + 2  # only what could be evaluated
     assert result.nominal_max == 100
 
 

@@ -10,8 +10,10 @@ portal's URLs are unset, it is pointed at a stand-in portal (``--portal-port``, 
 generated once into ``var/national_portal_demo_password``); when ``MOTCUA_OIDC_ISSUER`` is unset, citizens sign
 in through the stand-in identity provider (``--identity-port``, 8017 by default; client secret generated once into
 ``var/oidc_demo_secret``), and the demo's dossiers, loaded before, are put in the outbox for it
-(``national_portal_backfill``). With ``MOTCUA_DEBUG=0`` an unset setting stays unset: the destination is "not
-configured", never a stand-in.
+(``national_portal_backfill``); when VNPay's and the national payment platform's settings are unset, payments go
+to their stand-in gateways (``--vnpay-port`` 8013, ``--paygov-port`` 8014; secrets generated once into
+``var/vnpay_demo_secret``, ``var/paygov_demo_secret``), which call the demo's server back (IPN, result callback).
+With ``MOTCUA_DEBUG=0`` an unset setting stays unset: the destination is "not configured", never a stand-in.
 """
 
 from __future__ import annotations
@@ -82,6 +84,28 @@ def identity_env_for_demo(*, debug: bool, port: int) -> dict[str, str] | None:
     }
 
 
+def payment_env_for_demo(*, debug: bool, vnpay_port: int, paygov_port: int) -> dict[str, str]:
+    """The settings pointing each payment gateway left unconfigured at the demo's stand-in (debug mode only)."""
+    if not debug:
+        return {}
+    env: dict[str, str] = {}
+    if not (settings.MOTCUA_VNPAY_PAYMENT_URL or settings.MOTCUA_VNPAY_API_URL):
+        base = f"http://127.0.0.1:{vnpay_port}"
+        env |= {
+            "MOTCUA_VNPAY_TMN_CODE": settings.MOTCUA_VNPAY_TMN_CODE or "MOTCUADM",
+            "MOTCUA_VNPAY_HASH_SECRET": settings.MOTCUA_VNPAY_HASH_SECRET or _demo_secret("vnpay_demo_secret"),
+            "MOTCUA_VNPAY_PAYMENT_URL": base + "/paymentv2/vpcpay.html",
+            "MOTCUA_VNPAY_API_URL": base + "/merchant_webapi/api/transaction",
+        }
+    if not settings.MOTCUA_PAYGOV_URL:
+        env |= {
+            "MOTCUA_PAYGOV_URL": f"http://127.0.0.1:{paygov_port}/",
+            "MOTCUA_PAYGOV_PARTNER_CODE": settings.MOTCUA_PAYGOV_PARTNER_CODE or "MOTCUA-DEMO",
+            "MOTCUA_PAYGOV_SECRET": settings.MOTCUA_PAYGOV_SECRET or _demo_secret("paygov_demo_secret"),
+        }
+    return env
+
+
 class Command(BaseCommand):
     help = "Chạy bản trình diễn: máy chủ web, tiến trình nền, máy nhận webhook và Cổng DVCQG giả lập. Dừng bằng Ctrl-C."
 
@@ -94,6 +118,8 @@ class Command(BaseCommand):
             "--identity-port", type=int, default=8017, help="Cổng của nhà cung cấp định danh giả lập (OpenID Connect)."
         )
         parser.add_argument("--population-port", type=int, default=8018, help="Cổng của CSDL dân cư giả lập.")
+        parser.add_argument("--vnpay-port", type=int, default=8013, help="Cổng của cổng VNPay giả lập.")
+        parser.add_argument("--paygov-port", type=int, default=8014, help="Cổng của nền tảng thanh toán giả lập.")
         parser.add_argument("--noreload", action="store_true", help="Máy chủ web không tự nạp lại khi mã thay đổi.")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -171,6 +197,33 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write(f"Định danh (VNeID): {settings.MOTCUA_OIDC_ISSUER or 'chưa cấu hình.'}")
+        site = f"http://{options['addr']}"
+        payments = payment_env_for_demo(
+            debug=settings.DEBUG, vnpay_port=options["vnpay_port"], paygov_port=options["paygov_port"]
+        )
+        env.update(payments)
+        if "MOTCUA_VNPAY_API_URL" in payments:
+            programs.append(
+                (
+                    "vnpay-standin",
+                    [*command, "vnpay_standin", "--port", str(options["vnpay_port"]),
+                     "--ipn-url", f"{site}/payments/vnpay/ipn"],
+                )
+            )  # fmt: skip
+            self.stdout.write(f"VNPay: cổng giả lập tại http://127.0.0.1:{options['vnpay_port']}/")
+        else:
+            self.stdout.write(f"VNPay: {settings.MOTCUA_VNPAY_PAYMENT_URL or 'chưa cấu hình.'}")
+        if "MOTCUA_PAYGOV_URL" in payments:
+            programs.append(
+                (
+                    "paygov-standin",
+                    [*command, "paygov_standin", "--port", str(options["paygov_port"]),
+                     "--callback-url", f"{site}/payments/paygov/callback", "--return-url", f"{site}/my/"],
+                )
+            )  # fmt: skip
+            self.stdout.write(f"Nền tảng thanh toán quốc gia: bản giả lập tại {payments['MOTCUA_PAYGOV_URL']}")
+        else:
+            self.stdout.write(f"Nền tảng thanh toán quốc gia: {settings.MOTCUA_PAYGOV_URL or 'chưa cấu hình.'}")
         programs.append(("worker", [*command, "worker"]))
         server = [*command, "runserver", options["addr"]]
         programs.append(("server", [*server, "--noreload"] if options["noreload"] else server))
