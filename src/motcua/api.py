@@ -34,8 +34,8 @@ from motcua.dossiers.drilldown_api import router as drilldown_router
 from motcua.dossiers.services import DossierError
 from motcua.integrations.api import router as sync_router
 from motcua.metrics.api import router as metrics_router
-from motcua.portal.api import router as portal_router
 from motcua.payments.api import router as payments_router
+from motcua.portal.api import router as portal_router
 from motcua.reform.api import router as reform_router
 from motcua.reform.errors import ReformError
 from motcua.validation import UNREADABLE_BODY, UNREADABLE_JSON, describe, summary

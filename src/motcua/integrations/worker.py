@@ -22,8 +22,8 @@ from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
 from motcua.dossiers.audit import seal_pending
-from motcua.integrations.models import WorkerHeartbeat
 from motcua.integrations import sweeps
+from motcua.integrations.models import WorkerHeartbeat
 from motcua.integrations.selectors import work_is_due
 from motcua.integrations.services import retry_now, wake_forgotten
 
