@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from motcua.web import citizen, reform_pages, scorecard, sync, views, workbench
+from motcua.web import citizen, dashboards, reform_pages, scorecard, sync, views, workbench
 
 app_name = "web"
 urlpatterns = [
@@ -26,6 +26,15 @@ urlpatterns = [
         scorecard.scorecard_dossiers,
         name="workbench-scorecard-dossiers",
     ),
+    path("workbench/targets/", dashboards.targets_page, name="workbench-targets"),
+    path("workbench/targets.xlsx", dashboards.targets_xlsx, name="workbench-targets-xlsx"),
+    path("workbench/targets/<str:key>/<str:kind>.svg", dashboards.targets_chart, name="workbench-targets-chart"),
+    path("workbench/operations/", dashboards.operations_page, name="workbench-operations"),
+    path("workbench/operations.xlsx", dashboards.operations_xlsx, name="workbench-operations-xlsx"),
+    path("workbench/operations/backlog.svg", dashboards.operations_chart, name="workbench-operations-chart"),
+    path("workbench/early-warning/", dashboards.warning_page, name="workbench-warning"),
+    path("workbench/early-warning.xlsx", dashboards.warning_xlsx, name="workbench-warning-xlsx"),
+    path("workbench/reports/<int:year>-<int:number>.pdf", dashboards.report_pdf, name="workbench-report-pdf"),
     path("workbench/dossiers/<str:code>/", workbench.dossier_page, name="workbench-dossier"),
     path("workbench/dossiers/<str:code>/actions/<str:action>/", workbench.act, name="workbench-act"),
     path("workbench/dossiers/<str:code>/forms/<str:kind>.pdf", workbench.form_pdf, name="workbench-form"),
