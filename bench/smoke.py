@@ -57,6 +57,8 @@ SMOKES: list[Smoke] = [
     Smoke(("bench/intake_http.py", "--smoke", "--pg", "{pg}"), needs_postgres=True, database="motcua_bench_{pid}"),
     Smoke(("bench/queue_scale.py", "--smoke", "--pg", "{pg}"), needs_postgres=True, database="motcua_bench_{pid}"),
     Smoke(("bench/portal_catchup.py", "--smoke")),
+    Smoke(("bench/scorecard_scale.py", "--smoke", "--pg", "{pg}"), needs_postgres=True, database="motcua_bench_{pid}"),
+    Smoke(("bench/early_warning_backtest.py", "--smoke")),
 ]
 
 
