@@ -109,7 +109,8 @@ def main() -> None:
         f"  late in all: {late_total:,} ({late_total / n:.1%}); still running one working day before due: {forecasts:,}"
     )
     print(
-        f"  likely late & late {tp:,} | likely late & on time {fp:,} | not flagged & late {fn:,} | not flagged & on time {tn:,}"
+        f"  likely late & late {tp:,} | likely late & on time {fp:,} | "
+        f"not flagged & late {fn:,} | not flagged & on time {tn:,}"
     )
     precision = tp / (tp + fp) if tp + fp else float("nan")
     recall = tp / (tp + fn) if tp + fn else float("nan")

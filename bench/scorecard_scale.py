@@ -199,7 +199,8 @@ def main() -> None:
             size = fetch("SELECT pg_database_size(current_database())")[0][0]
             counters = fetch("SELECT count(*) FROM metrics_dailycount")[0][0]
             print(
-                f"  database {size / 1e9:.2f} GB = {size / 1e9 / (n / 1e6):.2f} GB per 1 M dossiers; {counters:,} counter rows"
+                f"  database {size / 1e9:.2f} GB = {size / 1e9 / (n / 1e6):.2f} GB per 1 M dossiers; "
+                f"{counters:,} counter rows"
             )
             results[n] = measure(args.reps, args.warmup)
             connections.close_all()

@@ -6,8 +6,8 @@ those real actions write).
 
 | dossier | what happens | hand-offs between agencies | payment |
 |---|---|---|---|
-| P | 1.013978 received 06/10 08:00, forwarded, transferred in the system, answered **on paper** | 2, 1 on paper | at the counter |
-| Q | 1.013978 received 06/10 08:00, forwarded, transferred **on paper** | 1, 1 on paper | online (a gateway) |
+| P | 1.013978 received 06/10, forwarded, transferred in the system, answered **on paper** | 2, 1 on paper | counter |
+| Q | 1.013978 received 06/10 08:00, forwarded, transferred **on paper** | 1, 1 on paper | online (gateway) |
 | R | 2.001035 received 06/10 08:00, forwarded within the ward | 0 (same agency) | at the counter |
 
 By hand: routed electronically = (3 − 2) ÷ 3 = 33.3 % (target 100 %: not met); procedures with fees paid online =
