@@ -4,8 +4,10 @@ the same agency (the control sheet, ``DossierStep``), within what the user may s
 
 Which dossiers: in processing (received, not finished, not waiting for a supplement — a paused clock cannot
 slip), not yet past due, due within :data:`HORIZON_WORKING_DAYS` working days (reading: further ahead the
-estimate says little, and the list must stay one screen). History: the last :data:`HISTORY_PER_STEP` ended
-passages of each step position of the procedure at the resolving agency within :data:`HISTORY_DAYS` days.
+estimate says little, and the list must stay one screen). History: the step passages of the last
+:data:`HISTORY_DOSSIERS` dossiers with a result of the procedure at the resolving agency, received within
+:data:`HISTORY_DAYS` days (reading: a finished dossier's sheet is complete; a running one's would bias to
+short passages).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from motcua.rules.workdays import WorkCalendar
 
 HORIZON_WORKING_DAYS = 5
 HISTORY_DAYS = 365
-HISTORY_PER_STEP = 200
+HISTORY_DOSSIERS = 200
 MAX_DOSSIERS = 500
 
 
@@ -57,24 +59,29 @@ def candidates(user: User, scope: Scope, now: datetime, calendar: WorkCalendar) 
 def step_history(
     keys: set[tuple[int, int]], now: datetime, calendar: WorkCalendar
 ) -> dict[tuple[int, int], dict[int, list[int]]]:
-    """Working-second durations of ended step passages, by (procedure, resolving agency) and step position."""
+    """Working-second durations of step passages, by (procedure, resolving agency) and step position: the steps
+    of the last :data:`HISTORY_DOSSIERS` dossiers of the procedure at the agency that have a result, received
+    within :data:`HISTORY_DAYS` days — two indexed queries per key (the newest dossiers along the resolver's
+    (agency, id) index, then their control-sheet rows by dossier)."""
     found: dict[tuple[int, int], dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
     since = now - timedelta(days=HISTORY_DAYS)
     for procedure_id, agency_id in keys:
-        rows = (
-            DossierStep.objects.filter(
-                dossier__procedure_id=procedure_id,
-                dossier__resolving_agency_id=agency_id,
-                ended_at__isnull=False,
-                ended_at__gte=since,
+        recent = list(
+            Dossier.objects.filter(
+                resolving_agency_id=agency_id,
+                procedure_id=procedure_id,
+                finished_at__isnull=False,
+                received_at__gte=since,
             )
-            .order_by("-ended_at")
-            .values_list("position", "started_at", "ended_at")[: HISTORY_PER_STEP * 10]
+            .order_by("-pk")
+            .values_list("pk", flat=True)[:HISTORY_DOSSIERS]
         )
         per_step = found[(procedure_id, agency_id)]
+        rows = DossierStep.objects.filter(dossier_id__in=recent, ended_at__isnull=False).values_list(
+            "position", "started_at", "ended_at"
+        )
         for position, started, ended in rows:
-            if len(per_step[position]) < HISTORY_PER_STEP:
-                per_step[position].append(max(0, calendar.elapsed(started, ended)))
+            per_step[position].append(max(0, calendar.elapsed(started, ended)))
     return found
 
 

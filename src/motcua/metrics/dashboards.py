@@ -31,6 +31,7 @@ from motcua.rules.programme import (
     Source,
     Target,
     Value,
+    ages_in_working_days,
     backlog_by_age,
     from_counters,
     from_procedures,
@@ -94,35 +95,42 @@ def _value(target: Target, sums: Sums, per_procedure: dict[int, Sums]) -> Value:
 
 
 def counter_targets(scope: Scope, first: date, last: date) -> list[TargetFigures]:
-    """The targets the counters measure (routed electronically, paid online, reuse) for ``scope``: four
-    grouped queries (period, month, agency, and procedure × month × agency for the procedure-counted one)."""
+    """The targets the counters measure (routed electronically, paid online, reuse) for ``scope``: two
+    grouped queries (agency × month, and agency × month × procedure for the procedure-counted one), folded
+    into the period's, each month's and each agency's figures."""
     targets = [t for t in TARGETS if t.source is not Source.REFORM]
     metrics = {m for t in targets for m in (*t.numerator, *t.denominator, *t.subtract)}
-    total = grouped(scope, metrics, first, last, ()).get((), {})
-    by_month = grouped(scope, metrics, first, last, ("month",))
-    by_agency = grouped(scope, metrics, first, last, ("agency_id",))
+    total: Sums = defaultdict(int)
+    month_sums: dict[date, Sums] = defaultdict(lambda: defaultdict(int))
+    by_agency: dict[int, Sums] = defaultdict(lambda: defaultdict(int))
+    for (agency_id, month_start), sums in grouped(scope, metrics, first, last, ("agency_id", "month")).items():
+        for metric, value in sums.items():
+            total[metric] += value
+            month_sums[_day(month_start)][metric] += value
+            by_agency[agency_id][metric] += value
     paid = {m for t in targets if t.source is Source.PROCEDURES for m in (*t.numerator, *t.denominator)}
     detail = grouped(scope, paid, first, last, ("agency_id", "month", "procedure_id"))
 
-    def procedures(*, agency: int | None = None, start: date | None = None) -> dict[int, Sums]:
-        merged: dict[int, Sums] = defaultdict(dict)
-        for (agency_id, month_start, procedure_id), sums in detail.items():
-            if (agency is not None and agency_id != agency) or (start is not None and _day(month_start) != start):
-                continue
-            for metric, value in sums.items():
-                merged[procedure_id][metric] = merged[procedure_id].get(metric, 0) + value
-        return merged
+    # the procedure-counted target's sums by procedure: over the period, per month, per agency (one pass)
+    overall: dict[int, Sums] = defaultdict(lambda: defaultdict(int))
+    per_month: dict[date, dict[int, Sums]] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
+    per_agency: dict[int, dict[int, Sums]] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
+    for (agency_id, month_start, procedure_id), sums in detail.items():
+        for metric, value in sums.items():
+            overall[procedure_id][metric] += value
+            per_month[_day(month_start)][procedure_id][metric] += value
+            per_agency[agency_id][procedure_id][metric] += value
 
-    agencies = {a.pk: a for a in Agency.objects.filter(pk__in=[key[0] for key in by_agency])}
+    agencies = {a.pk: a for a in Agency.objects.filter(pk__in=list(by_agency))}
     found = []
     for target in targets:
-        figures = TargetFigures(target, _value(target, total, procedures()))
+        figures = TargetFigures(target, _value(target, total, overall))
         for m_first, _m_last in months_between(first, last):
             start = date(m_first.year, m_first.month, 1)
-            sums = next((s for (key,), s in by_month.items() if _day(key) == start), {})
-            figures.by_month.append((start, _value(target, sums, procedures(start=start))))
+            sums = month_sums.get(start, {})
+            figures.by_month.append((start, _value(target, sums, per_month.get(start, {}))))
         for agency_id, agency in sorted(agencies.items(), key=lambda item: item[1].name):
-            value = _value(target, by_agency.get((agency_id,), {}), procedures(agency=agency_id))
+            value = _value(target, by_agency.get(agency_id, {}), per_agency.get(agency_id, {}))
             figures.by_agency.append((agency, value))
         found.append(figures)
     return found
@@ -209,6 +217,7 @@ def operations(
     for row in backlog_rows.values(*keys, "day").annotate(total=Sum("value")).order_by():
         backlog_days[tuple(row[name] for name in keys)].append((row["day"], row["total"]))
 
+    ages = ages_in_working_days(calendar, {day for days in backlog_days.values() for day, _n in days}, today)
     all_keys = set(sums) | set(late) | set(soon) | set(backlog_days) | set(overdue_at_end)
     agencies = {a.pk: a for a in Agency.objects.filter(pk__in={k[0] for k in all_keys})}
     procedures = (
@@ -226,7 +235,7 @@ def operations(
         figures = {column: evaluate_indicator(indicator, values) for column, indicator in indicators.items()}
         agency = agencies.get(key[0]) if key else None
         procedure = procedures.get(key[1]) if key and by_procedure else None
-        return OperationsRow(agency, procedure, backlog_by_age(calendar, days, today), late_n, soon_n, figures)
+        return OperationsRow(agency, procedure, backlog_by_age(calendar, days, today, ages), late_n, soon_n, figures)
 
     rows = [
         row_for(

@@ -156,21 +156,31 @@ def age_band(age: int) -> str:
     raise AssertionError("the last band is open")
 
 
-def backlog_by_age(calendar: WorkCalendar, by_day: Iterable[tuple[date, int]], today: date) -> dict[str, int]:
-    """The backlog (``open_by_received_day`` summed by receipt day) in :data:`AGE_BANDS`, every band present;
-    ages as :func:`working_days_since`, counted once over the days from the oldest to today."""
-    bands = {label: 0 for label, _upper in AGE_BANDS}
-    rows = [(day, count) for day, count in by_day if count]
-    if not rows:
-        return bands
-    first = min(day for day, _count in rows).toordinal()
+def ages_in_working_days(calendar: WorkCalendar, days: Iterable[date], today: date) -> dict[date, int]:
+    """:func:`working_days_since` of each of ``days``, counted once over the days from the oldest to today."""
+    wanted = set(days)
+    if not wanted:
+        return {}
+    first = min(wanted).toordinal()
     # working[i]: working days among first+1 … first+i
     working = [0]
     for ordinal in range(first + 1, today.toordinal() + 1):
         working.append(working[-1] + calendar.is_working_day(date.fromordinal(ordinal)))
     end = len(working) - 1
+    return {
+        day: 0 if day.toordinal() - first >= end else working[end] - working[day.toordinal() - first] for day in wanted
+    }
+
+
+def backlog_by_age(
+    calendar: WorkCalendar, by_day: Iterable[tuple[date, int]], today: date, ages: Mapping[date, int] | None = None
+) -> dict[str, int]:
+    """The backlog (``open_by_received_day`` summed by receipt day) in :data:`AGE_BANDS`, every band present;
+    ``ages``: the days' ages when already computed (:func:`ages_in_working_days`)."""
+    bands = {label: 0 for label, _upper in AGE_BANDS}
+    rows = [(day, count) for day, count in by_day if count]
+    if ages is None:
+        ages = ages_in_working_days(calendar, (day for day, _count in rows), today)
     for day, count in rows:
-        index = day.toordinal() - first
-        age = 0 if index >= end else working[end] - working[index]
-        bands[age_band(age)] += count
+        bands[age_band(ages[day])] += count
     return bands
