@@ -19,6 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -49,7 +50,8 @@ def _where(scope: Scope) -> str:
 
 
 def _fmt(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.1f} %"
+    """A percentage as the page shows it, in the active language's number format (Vietnamese: 33,3 %)."""
+    return "n/a" if value is None else f"{number_format(value, 1)} %"
 
 
 # --------------------------------------------------------------------------------------------------

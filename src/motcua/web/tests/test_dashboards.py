@@ -37,11 +37,11 @@ def test_the_targets_page(handoffs: dict[str, Dossier], commune: Agency, monitor
     assert page.status_code == 200
     html = page.content.decode()
     assert "Hồ sơ luân chuyển điện tử giữa các cơ quan" in html
-    assert "33.3 % (1/3)" in html
-    assert "50.0 % (1/2)" in html
+    assert "33,3 % (1/3)" in html
+    assert "50,0 % (1/2)" in html
     assert "<script" not in html  # a strict CSP will find nothing inline
     assert "style=" not in html
-    assert 'alt="Hồ sơ luân chuyển điện tử giữa các cơ quan: 33.3 %' in html
+    assert 'alt="Hồ sơ luân chuyển điện tử giữa các cơ quan: 33,3 %' in html
     chart = client.get("/workbench/targets/routed_electronically/month.svg", OCTOBER)
     assert chart.status_code == 200
     assert chart["Content-Type"].startswith("image/svg+xml")
@@ -61,8 +61,8 @@ def test_the_operations_page(scenario: dict[str, Dossier], commune: Agency, moni
     page = client.get("/workbench/operations/", {"agency": commune.identifier, **OCTOBER})
     assert page.status_code == 200
     html = page.content.decode()
-    assert "57.1 %" in html  # 4 of 7 on time
-    assert "11.1 %" in html  # 1 of 9 online
+    assert "57,1 %" in html  # 4 of 7 on time
+    assert "11,1 %" in html  # 1 of 9 online
     assert "<script" not in html
     assert client.get("/workbench/operations/", {"by": "agency", **OCTOBER}).status_code == 200
     chart = client.get("/workbench/operations/backlog.svg", OCTOBER)
@@ -88,6 +88,13 @@ def test_the_monthly_report_and_the_early_warning(
     assert client.get("/workbench/reports/2025-13.pdf").status_code == 404
     assert client.get("/workbench/early-warning/").status_code == 200
     assert client.get("/workbench/early-warning.xlsx").status_code == 200
+
+
+def test_a_hand_off_can_be_recorded_as_made_on_paper(handoffs: dict[str, Dossier], staff: dict[str, User]) -> None:  # noqa: F811
+    """R waits at the ward's specialist: the forward's form offers the paper box, and the counter counts it."""
+    page = client_of(staff["specialist"]).get(f"/workbench/dossiers/{handoffs['R'].code}/")
+    assert page.status_code == 200
+    assert "Chuyển bằng hồ sơ giấy (ngoài hệ thống)" in page.content.decode()
 
 
 def test_a_leader_sees_their_agency_only(
