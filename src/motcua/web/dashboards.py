@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -26,6 +27,7 @@ from openpyxl.styles import Font
 
 from motcua.calendars.selectors import get_work_calendar
 from motcua.documents.pdf import SANS_FONTS, render_pdf
+from motcua.dossiers.drilldown import OPEN_KINDS, open_dossiers
 from motcua.dossiers.early_warning import likely_late
 from motcua.metrics.dashboards import OPERATIONS_INDICATORS
 from motcua.metrics.selectors import Scope
@@ -216,12 +218,21 @@ def targets_xlsx(request: HttpRequest) -> HttpResponse:
 
 def _operation_rows(scope: Scope, first: Any, last: Any, by_procedure: bool) -> dict[str, Any]:
     data = operations_data(scope, first, last, by_procedure=by_procedure)
+    scope_agency = {"agency": scope.agency.identifier} if scope.agency else {}
 
     def shown(row: Any) -> dict[str, Any]:
         cells = operations_cells(row)
         return {
             "agency": row.agency,
             "procedure": row.procedure,
+            "link": urlencode(
+                {
+                    "start": first.isoformat(),
+                    "end": last.isoformat(),
+                    **({"agency": row.agency.identifier} if row.agency else scope_agency),
+                    **({"procedure": row.procedure.pk} if row.procedure else {}),
+                }
+            ),
             "backlog": [row.backlog[b] for b in data["bands"]],
             "backlog_total": row.backlog_total,
             "late": row.late,
@@ -301,6 +312,30 @@ def operations_xlsx(request: HttpRequest) -> HttpResponse:
     _sheet(book, _("Vận hành"), [_where(scope), f"{first:%d/%m/%Y} – {last:%d/%m/%Y}"], headers, rows)
     name = scope.agency.identifier if scope.agency else "toan-tinh"
     return _xlsx(book, f"van-hanh-{name}-{first:%Y%m%d}-{last:%Y%m%d}")
+
+
+@login_required
+def operations_dossiers(request: HttpRequest, kind: str) -> HttpResponse:
+    """The dossiers behind a late, soon-late or backlog number of the operations table (``?procedure=<id>``
+    for one row), within what the user may see."""
+    _form, resolved, problem, params = _checked(request, 1)
+    if resolved is None or kind not in OPEN_KINDS:
+        raise Http404(problem or _("Không có số liệu này."))
+    scope = resolved[0]
+    procedure = request.GET.get("procedure", "")
+    procedure_id = int(procedure) if procedure.isdigit() else None
+    today = timezone.localdate()
+    calendar = get_work_calendar()
+    dossiers = open_dossiers(request.user, kind, scope, today, calendar.next_working_day(today), procedure_id)
+    listing = dossiers.select_related("procedure", "resolving_agency").order_by("due_at", "pk")
+    page = Paginator(listing, 100).get_page(request.GET.get("page"))
+    names = {"late": _("Hồ sơ quá hạn"), "soon_late": _("Hồ sơ sắp quá hạn"), "backlog": _("Hồ sơ tồn")}
+    query = urlencode({**params, **({"procedure": procedure_id} if procedure_id else {})})
+    return render(
+        request,
+        "workbench/operations_dossiers.html",
+        {"title": names[kind], "page": page, "scope": scope, "query": query, "back": urlencode(params)},
+    )
 
 
 # --------------------------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ urlpatterns = [
     path("workbench/targets/<str:key>/<str:kind>.svg", dashboards.targets_chart, name="workbench-targets-chart"),
     path("workbench/operations/", dashboards.operations_page, name="workbench-operations"),
     path("workbench/operations.xlsx", dashboards.operations_xlsx, name="workbench-operations-xlsx"),
+    path("workbench/operations/<str:kind>/", dashboards.operations_dossiers, name="workbench-operations-dossiers"),
     path("workbench/operations/backlog.svg", dashboards.operations_chart, name="workbench-operations-chart"),
     path("workbench/early-warning/", dashboards.warning_page, name="workbench-warning"),
     path("workbench/early-warning.xlsx", dashboards.warning_xlsx, name="workbench-warning-xlsx"),

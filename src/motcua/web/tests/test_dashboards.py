@@ -68,6 +68,17 @@ def test_the_operations_page(scenario: dict[str, Dossier], commune: Agency, moni
     chart = client.get("/workbench/operations/backlog.svg", OCTOBER)
     assert chart.status_code == 200
     assert b"<svg" in chart.content
+
+    # the present-day numbers list exactly their dossiers (today, D and I are past due; F waits for a supplement)
+    def listed(kind: str) -> set[str]:
+        answer = client.get(f"/workbench/operations/{kind}/", {"agency": commune.identifier, **OCTOBER})
+        assert answer.status_code == 200
+        return {c for c in Dossier.objects.values_list("code", flat=True) if c in answer.content.decode()}
+
+    assert listed("late") == {scenario["D"].code, scenario["I"].code}
+    assert listed("backlog") == {scenario[name].code for name in "DFI"}
+    assert listed("soon_late") == set()
+    assert client.get("/workbench/operations/nothing/", OCTOBER).status_code == 404
     book = load_workbook(io.BytesIO(client.get("/workbench/operations.xlsx", OCTOBER).content))
     rows = list(book.active.iter_rows(values_only=True))
     assert rows[2][0] == "Cơ quan"
