@@ -36,13 +36,112 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import queue_scale as qs
 from intake_http import PgServer, machine_busy_now, machine_facts, print_facts, throwaway_database
-from queue_scale import fetch, generate, setup_django, sql, stats, timed
+from queue_scale import Phase, fetch, setup_django, sql, stats, timed
 from smoke import check
 
 SMOKE = {"sizes": "2000", "reps": 3, "warmup": 1}
 BYTES_PER_DOSSIER = int(4300 * 1.3)
 BUSY_AGENCY = "UBND phường Phan Đình Phùng (tỉnh Thái Nguyên)"
+
+CHUNK = 250_000
+_CHUNKED = "(SELECT * FROM bench_gen WHERE id BETWEEN %(lo)s AND %(hi)s) g"
+_UPSERT = (
+    "\nON CONFLICT (day, agency_id, procedure_id, channel, metric) "
+    "DO UPDATE SET value = metrics_dailycount.value + excluded.value"
+)
+
+
+def chunk_bounds(size: int) -> list[tuple[int, int]]:
+    """Id ranges of about ``size`` dossiers of ``bench_gen``, cut where a (Vietnam) day starts: ids follow the
+    moment of receipt, and a dossier's code numbers the desk's dossiers of its day, so a day stays whole."""
+    starts = [
+        row[0]
+        for row in fetch(
+            "SELECT min(id) FROM bench_gen GROUP BY (received_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date ORDER BY 1"
+        )
+    ]
+    last = fetch("SELECT max(id) FROM bench_gen")[0][0]
+    bounds, lo = [], starts[0]
+    for start in starts[1:]:
+        if start - lo >= size:
+            bounds.append((lo, start - 1))
+            lo = start
+    bounds.append((lo, last))
+    return bounds
+
+
+def generate_lean(dossiers: int, seed: int) -> None:
+    """``queue_scale.generate``'s phases and statements, with the dossiers, actions, steps and counters loaded
+    in chunks of about :data:`CHUNK` dossiers (whole days), each chunk's staging rows deleted once loaded:
+    one statement's sorts and hashes stay within ``work_mem``-sized spills instead of one spill of the whole
+    set (at 1 M, the single ``INSERT … SELECT`` of the actions spilled more than 30 GB of temporary files on
+    this machine before it was stopped), and the staging table shrinks as it goes."""
+    import random
+
+    from motcua.catalog.models import Agency
+
+    phase = Phase([])
+    rng = random.Random(seed)
+    busy = Agency.objects.get(name=qs.BUSY_AGENCY).pk
+    medium = Agency.objects.get(name=qs.MEDIUM_AGENCY).pk
+    phase.run("agencies (to 100) with copies of the commune's offerings", lambda: len(qs.add_agencies(100)))
+    phase.run("officers per agency × role, 1,000 citizens", qs.add_people)
+    variants, _ = phase.run("terms of every offering × channel", lambda: qs.build_variants(rng, busy, medium))
+    phase.run(f"{len(variants)} variants, their paths", lambda: qs.load_variants(variants))
+    phase.run("applicant names", qs.load_names)
+    sql("SET work_mem = '64MB'")
+    sql("SET maintenance_work_mem = '512MB'")
+    sql("SET synchronous_commit = off")
+    sql("SELECT setseed(%s)", [rng.random() * 2 - 1])
+    phase.run("draw the dossiers (bench_gen)", lambda: sql(qs.DRAW, {"n": dossiers, "slots": qs.SLOTS}))
+    sql("ANALYZE bench_gen")
+    sql("SET session_replication_role = replica")
+    indexes = phase.run("secondary indexes dropped for the load", qs.drop_secondary_indexes)
+    statements = [
+        ("dossiers", qs.INSERT_DOSSIERS.replace("FROM bench_gen g", "FROM " + _CHUNKED)),
+        ("actions", qs.INSERT_ACTIONS.replace("FROM bench_gen g", "FROM " + _CHUNKED)),
+        ("steps", qs.INSERT_STEPS.replace("FROM bench_gen g", "FROM " + _CHUNKED)),
+    ]
+    bounds = chunk_bounds(CHUNK)
+    for lo, hi in bounds:
+        for label, statement in statements:
+            phase.run(
+                f"{label} {lo:,}–{hi:,}", lambda statement=statement, lo=lo, hi=hi: sql(statement, {"lo": lo, "hi": hi})
+            )
+        sql("DELETE FROM bench_gen WHERE id BETWEEN %(lo)s AND %(hi)s", {"lo": lo, "hi": hi})
+    phase.run("secondary indexes rebuilt", lambda: qs.rebuild_indexes(indexes))
+    phase.run("code sequences", lambda: sql(qs.INSERT_SEQUENCES))
+    counters = (
+        qs.INSERT_COUNTERS.replace(
+            "JOIN dossiers_dossier d ON d.id = a.dossier_id",
+            "JOIN dossiers_dossier d ON d.id = a.dossier_id AND d.id BETWEEN %(lo)s AND %(hi)s",
+        ).replace("AND d.due_at IS NOT NULL", "AND d.due_at IS NOT NULL AND d.id BETWEEN %(lo)s AND %(hi)s")
+        + _UPSERT
+    )
+    extra = (
+        EXTRA_COUNTERS.replace(
+            "JOIN dossiers_dossier d ON d.id = a.dossier_id",
+            "JOIN dossiers_dossier d ON d.id = a.dossier_id AND d.id BETWEEN %(lo)s AND %(hi)s",
+        ).replace("d.finished_at IS NULL", "d.finished_at IS NULL AND d.id BETWEEN %(lo)s AND %(hi)s")
+        + _UPSERT
+    )
+    for lo, hi in bounds:
+        phase.run(
+            f"daily counters {lo:,}–{hi:,}",
+            lambda lo=lo, hi=hi: sql(counters, {"lo": lo, "hi": hi}) + sql(extra, {"lo": lo, "hi": hi}),
+        )
+    sql("SET session_replication_role = origin")
+    sql("SELECT setval(pg_get_serial_sequence('dossiers_dossier', 'id'), (SELECT max(id) FROM dossiers_dossier))")
+    orphans = phase.run("foreign keys checked: orphan rows", lambda: fetch(qs.ORPHANS)[0][0])
+    check(f"no orphan rows ({orphans})", orphans == 0)
+    for table in ("bench_gen", "bench_slot", "bench_path_action", "bench_path", "bench_variant", "bench_name"):
+        sql(f"DROP TABLE {table}")
+    sql("DROP TABLE bench_officer")
+    sql("DROP TABLE bench_citizen")
+    phase.run("VACUUM ANALYZE", lambda: sql("VACUUM ANALYZE") * 0 - 1)
+
 
 EXTRA_COUNTERS = """
 INSERT INTO metrics_dailycount (day, agency_id, procedure_id, channel, metric, value)
@@ -190,11 +289,7 @@ def main() -> None:
             call_command("migrate", verbosity=0, interactive=False)
             call_command("load_demo", dossiers=0, force=True, verbosity=0, stdout=io.StringIO())
             started = time.perf_counter()
-            generate(n, args.seed)
-            sql("SET session_replication_role = replica")
-            sql(EXTRA_COUNTERS)
-            sql("SET session_replication_role = origin")
-            sql("ANALYZE metrics_dailycount")
+            generate_lean(n, args.seed)
             print(f"  {'generation in all':<58} {time.perf_counter() - started:8.1f} s")
             size = fetch("SELECT pg_database_size(current_database())")[0][0]
             counters = fetch("SELECT count(*) FROM metrics_dailycount")[0][0]
