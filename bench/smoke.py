@@ -60,6 +60,8 @@ SMOKES: list[Smoke] = [
     Smoke(("bench/portal_pages.py", "--smoke", "--pg", "{pg}"), needs_postgres=True, database="motcua_bench_{pid}"),
     Smoke(("bench/datastore_lookup.py", "--smoke", "--pg", "{pg}"), needs_postgres=True, database="motcua_bench_{pid}"),
     Smoke(("bench/payments_ipn.py", "--smoke", "--pg", "{pg}"), needs_postgres=True, database="motcua_bench_{pid}"),
+    Smoke(("bench/scorecard_scale.py", "--smoke", "--pg", "{pg}"), needs_postgres=True, database="motcua_bench_{pid}"),
+    Smoke(("bench/early_warning_backtest.py", "--smoke")),
 ]
 
 

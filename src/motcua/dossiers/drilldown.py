@@ -89,3 +89,33 @@ def dossiers_behind(
     elif scope.level is not None:
         dossiers = dossiers.filter(resolving_agency__level=scope.level)
     return dossiers
+
+
+#: The operations dashboard's present-day numbers (issue 13) and the counters they read.
+OPEN_KINDS = ("late", "soon_late", "backlog")
+
+
+def open_dossiers(
+    user: User, kind: str, scope: Scope, today: date, next_working_day: date, procedure_id: int | None = None
+) -> QuerySet[Dossier]:
+    """The dossiers behind the operations dashboard's ``late`` (``open_by_due_day`` before today), ``soon_late``
+    (due today or on the next working day) and ``backlog`` (``open_by_received_day``: received, not finished)
+    numbers of ``scope`` (and one procedure), among those ``user`` may see — each condition the counter's own."""
+    backlog = Q(received_at__isnull=False, finished_at__isnull=True)
+    processing = backlog & Q(paused_since__isnull=True)
+    if kind == "late":
+        found = processing & Q(due_at__lt=_start(today))
+    elif kind == "soon_late":
+        found = processing & Q(due_at__gte=_start(today), due_at__lt=_start(next_working_day + timedelta(days=1)))
+    elif kind == "backlog":
+        found = backlog
+    else:
+        raise ValueError(kind)
+    dossiers = visible_dossiers(user).filter(found)
+    if procedure_id is not None:
+        dossiers = dossiers.filter(procedure_id=procedure_id)
+    if scope.agency is not None:
+        dossiers = dossiers.filter(resolving_agency_id=scope.agency.pk)
+    elif scope.level is not None:
+        dossiers = dossiers.filter(resolving_agency__level=scope.level)
+    return dossiers

@@ -8,6 +8,10 @@ is a new name here, not a migration). The same function, :func:`deltas`, feeds t
 Most metrics count an event on the local day it happened. One is a *time-based* fact that no single event
 marks — a dossier becoming overdue — and is kept by the day it falls due instead:
 
+- ``open_by_received_day``: the backlog by its receipt day — +1 on the receipt day when a dossier is received,
+  −1 there when it is finished (result ready, refused, withdrawn, stopped); a dossier waiting for a supplement
+  or a payment stays in it. The backlog's age in working days is the working time from that day to today
+  (the operations dashboard, issue 13).
 - ``open_by_due_day``: dossiers in processing (received, not finished, not waiting for a supplement) whose
   legal due moment falls on that day. A dossier enters it when it is received or resumed, moves when its
   due moment moves (a supplement, a reschedule), and leaves it when it ends or waits for the applicant (a
@@ -15,6 +19,12 @@ marks — a dossier becoming overdue — and is kept by the day it falls due ins
   the dossiers *unfinished past due* on day T are the sum of ``open_by_due_day`` over the days before T — read
   from the counters, never by scanning dossiers (Decision 766/QĐ-TTg indicator 2.1: unfinished past due
   counts as late; RULES.md §7).
+
+Hand-offs (issue 13, the programme's target "100 % routed electronically between agencies"): a ``handoffs``
+is counted when the dossier's current step moves to another agency (the one-stop desk to the resolving
+agency, to a coordinating agency and back; a forward within an agency is not one), on the day of the action;
+``handoffs_on_paper`` when that hand-off's payload says it was made on paper (``HandoffPayload.on_paper``).
+Reading: RULES.md §4 records every hand-off; which of them are "between agencies" is ours.
 
 On-time judgement is the lifecycle's (``rules.lifecycle.judge`` with the late-by-rule cases), counted on the
 day the result is ready (``NgayKetThucXuLy``). A payment confirmed by the system actor (a gateway) is paid
@@ -81,6 +91,13 @@ METRICS: Mapping[str, Metric] = {
         Metric("received_with_fees", "dossiers received whose fee lines are not all 0 (766 indicator 3.6)"),
         Metric("rescheduled", "deadlines recomputed after a change of the working calendar"),
         Metric("open_by_due_day", "dossiers in processing by the day they fall due", by_due_day=True),
+        Metric("handoffs", "hand-offs of a dossier from one agency to another (the current step changes agency)"),
+        Metric("handoffs_on_paper", "hand-offs between agencies recorded as made on paper, outside the system"),
+        Metric(
+            "open_by_received_day",
+            "dossiers received and not finished (in processing or waiting), by the day they were received",
+            by_due_day=True,
+        ),
         Metric(
             "synchronised",
             "dossiers received whose reception the national portal acknowledged, by the day they were received",
@@ -200,6 +217,17 @@ def deltas(
         count("supplement_repeated")
     if kind in _SIMPLE:
         count(_SIMPLE[kind])
+    was, now = before.current_step, after.current_step
+    if was is not None and now is not None and was.agency_id != now.agency_id:
+        count("handoffs")
+        if getattr(payload, "on_paper", False):
+            count("handoffs_on_paper")
+    if after.received_at is not None:
+        received_day = after.received_at.astimezone(tz).date()
+        if before.received_at is None and after.finished_at is None:
+            count("open_by_received_day", 1, received_day)
+        elif before.received_at is not None and before.finished_at is None and after.finished_at is not None:
+            count("open_by_received_day", -1, received_day)
     old, new = _open_due(before), _open_due(after)
     if old != new:
         if old is not None:

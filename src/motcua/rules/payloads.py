@@ -121,6 +121,16 @@ class PlainPayload(Payload):
     """Actions that need nothing but an optional note (hand-offs, approval, result ready, return)."""
 
 
+class HandoffPayload(Payload):
+    """A hand-off to the next step (forward, transfer to another agency, its answer). ``on_paper``: the dossier
+    was carried on paper outside the system and the officer records the hand-off after the fact — what the
+    programme's target "100 % of dossiers routed electronically between agencies" counts against
+    (``rules.counters``: ``handoffs_on_paper``). Reading: RULES.md §4 only says each hand-off is recorded with
+    sender, receiver and time; the medium is ours."""
+
+    on_paper: bool = False
+
+
 class SendBackPayload(Payload):
     reason: RequiredText
     to_position: int | None = Field(None, ge=1, le=1000)
@@ -162,9 +172,9 @@ PAYLOADS: Mapping[ActionType, type[Payload]] = {
     ActionType.REFUSE: RefusePayload,
     ActionType.REQUEST_SUPPLEMENT: RequestSupplementPayload,
     ActionType.SUPPLEMENT: SupplementPayload,
-    ActionType.FORWARD: PlainPayload,
-    ActionType.TRANSFER_TO_AGENCY: PlainPayload,
-    ActionType.AGENCY_ANSWER: PlainPayload,
+    ActionType.FORWARD: HandoffPayload,
+    ActionType.TRANSFER_TO_AGENCY: HandoffPayload,
+    ActionType.AGENCY_ANSWER: HandoffPayload,
     ActionType.SEND_BACK: SendBackPayload,
     ActionType.APPROVE: PlainPayload,
     ActionType.RECORD_RESULT: RecordResultPayload,

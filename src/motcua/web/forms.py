@@ -98,6 +98,7 @@ FIELD_LABELS = {
     "new_appointment": _("Ngày hẹn mới"),
     "amount_vnd": _("Số tiền (đồng)"),
     "receipt_number": _("Số biên lai"),
+    "on_paper": _("Chuyển bằng hồ sơ giấy (ngoài hệ thống)"),
     "documents": _("Tệp đính kèm"),
 }
 #: Payload fields the workbench does not ask for (filled by the service, or only through the API).
@@ -116,6 +117,8 @@ def _field_for(name: str, info: Any, action: ActionType) -> forms.Field:
     if name == "new_appointment":
         widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
         return forms.DateTimeField(label=label, required=required, widget=widget)
+    if name == "on_paper":
+        return forms.BooleanField(label=label, required=False)
     if name == "amount_vnd":
         return forms.IntegerField(label=label, required=required, min_value=1, max_value=10**12)
     return forms.CharField(label=label, widget=SHORT_TEXT, required=required, max_length=2000)
@@ -168,7 +171,11 @@ class ActionForm(IdempotentForm):
                 if self.cleaned_data.get(f"doc_{d['id']}")
             ]
         for name, value in self.cleaned_data.items():
-            if name in {"idempotency_key", "confirm", "documents"} or name.startswith("doc_") or value in (None, ""):
+            if (
+                name in {"idempotency_key", "confirm", "documents"}
+                or name.startswith("doc_")
+                or value in (None, "", False)
+            ):
                 continue
             if name in {"reasons", "missing"}:
                 value = lines_of(value)

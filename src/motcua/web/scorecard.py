@@ -51,11 +51,14 @@ class ScorecardForm(forms.Form):
         self.fields["agency"].widget.choices = choices
 
 
-def _params(request: HttpRequest) -> dict[str, str]:
-    """The page's query with its defaults: this month; the province for who may read it, else the first
-    agency the user leads."""
+def _params(request: HttpRequest, months: int = 1) -> dict[str, str]:
+    """The page's query with its defaults: this month (``months`` > 1: that many months up to this one); the
+    province for who may read it, else the first agency the user leads."""
     today = timezone.localdate()
     first, last = month(today.year, today.month)
+    for _step in range(months - 1):
+        previous = date.fromordinal(first.toordinal() - 1)
+        first = month(previous.year, previous.month)[0]
     params = {"start": first.isoformat(), "end": last.isoformat(), "agency": ""}
     if not reads_every_index(request.user):
         agencies = index_agencies(request.user)
@@ -67,9 +70,9 @@ def _params(request: HttpRequest) -> dict[str, str]:
 Resolved = tuple[Scope, date, date]
 
 
-def _resolve(request: HttpRequest) -> tuple[ScorecardForm, Resolved | None, str]:
+def _resolve(request: HttpRequest, months: int = 1) -> tuple[ScorecardForm, Resolved | None, str]:
     """The form, and the checked scope and period or what is wrong with them (in Vietnamese)."""
-    params = _params(request)
+    params = _params(request, months)
     form = ScorecardForm(params, user=request.user)
     if not form.is_valid():
         return form, None, _("Kỳ báo cáo không hợp lệ: chọn ngày đầu và ngày cuối kỳ.")
@@ -108,14 +111,20 @@ def _shortcuts(params: dict[str, str]) -> list[tuple[str, str]]:
     ]
 
 
-def _officer(request: HttpRequest) -> None:
+def officer_only(request: HttpRequest) -> None:
     if not index_agencies(request.user):
         raise Http404(_("Trang này dành cho cán bộ giám sát, cán bộ cải cách hành chính và lãnh đạo cơ quan."))
 
 
+#: For the other dashboards of the workbench (``web.dashboards``): the same form, defaults and checks.
+page_params = _params
+resolve_page = _resolve
+shortcuts = _shortcuts
+
+
 @login_required
 def scorecard_page(request: HttpRequest) -> HttpResponse:
-    _officer(request)
+    officer_only(request)
     form, resolved, problem = _resolve(request)
     params = _params(request)
     context: dict[str, Any] = {"form": form, "shortcuts": _shortcuts(params), "query": urlencode(params)}
@@ -140,7 +149,7 @@ def scorecard_page(request: HttpRequest) -> HttpResponse:
 @login_required
 def scorecard_dossiers(request: HttpRequest, indicator: str, part: str) -> HttpResponse:
     """The dossiers behind one number of the table, within what the user may see."""
-    _officer(request)
+    officer_only(request)
     if part not in PARTS:
         raise Http404(_("Không có số liệu này."))
     _form, resolved, problem = _resolve(request)
@@ -176,7 +185,7 @@ def scorecard_dossiers(request: HttpRequest, indicator: str, part: str) -> HttpR
 @login_required
 def scorecard_xlsx(request: HttpRequest) -> HttpResponse:
     """The table of the page as an Excel workbook (one row per indicator)."""
-    _officer(request)
+    officer_only(request)
     _form, resolved, problem = _resolve(request)
     if resolved is None:
         raise Http404(problem)

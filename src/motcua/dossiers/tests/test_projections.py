@@ -53,6 +53,8 @@ def payload_for(kind: ActionType, dossier: Any) -> dict[str, Any]:
         return {"reason": "Chậm do liên thông", "new_appointment": due + timedelta(days=3)}
     if kind is ActionType.RECORD_PAYMENT:
         return {"amount_vnd": 50000}
+    if kind in {ActionType.FORWARD, ActionType.TRANSFER_TO_AGENCY, ActionType.AGENCY_ANSWER}:
+        return {"on_paper": dossier.action_count % 2 == 0}  # some hand-offs on paper (issue 13's counter)
     return {}
 
 
