@@ -16,7 +16,8 @@ By hand: routed electronically = (3 − 2) ÷ 3 = 33.3 % (target 100 %: not met)
 **Operations**, on the service-index scenario (``test_service_index``: dossiers A–J) asked on Thu 20/11/2025:
 the backlog is D (received 06/10: 33 working days), F (27/10: 18) and I (31/10: 14) → bands 11–20: 2, > 20: 1;
 late now: D (due 08/10) and I (due 04/11), F is paused (not late); soon late: none; October's on-time rate is
-2.1's 4 ÷ 7, online 3.3's 1 ÷ 9, paid online and satisfaction n/a (no data yet).
+2.1's 4 ÷ 7, online 3.3's 1 ÷ 9, paid online 3.6's 0 ÷ 9 (the procedure has a fee, nobody paid online: the
+service-index scenario's docstring), satisfaction n/a (nobody rated).
 """
 
 from datetime import date
@@ -100,7 +101,8 @@ def test_the_operations_of_the_scenario(scenario: dict[str, Dossier], commune: A
     assert (on_time.numerator, on_time.denominator) == (4, 7)
     online = total.figures["online"]
     assert (online.numerator, online.denominator) == (1, 9)
-    assert total.figures["paid_online"].ratio is None
+    paid = total.figures["paid_online"]
+    assert (paid.numerator, paid.denominator, paid.ratio) == (0, 9, Decimal("0"))
     assert total.figures["satisfaction"].ratio is None
     assert [(r.agency, r.procedure.code) for r in rows] == [(commune, "2.001035")]
     # the late number is the dossiers the index's drill-down lists as unfinished past due today
