@@ -35,6 +35,7 @@ from motcua.integrations.api import router as sync_router
 from motcua.metrics.api import router as metrics_router
 from motcua.reform.api import router as reform_router
 from motcua.reform.errors import ReformError
+from motcua.signatures.api import router as signatures_router
 from motcua.validation import UNREADABLE_BODY, UNREADABLE_JSON, describe, summary
 
 logger = logging.getLogger("django.request")
@@ -93,6 +94,7 @@ api.add_router("", sync_router)
 api.add_router("", metrics_router)
 api.add_router("", drilldown_router)
 api.add_router("", reform_router)
+api.add_router("", signatures_router)
 
 
 @api.exception_handler(ValidationError)

@@ -17,5 +17,6 @@ admin.site.index_title = _("Quản trị hệ thống")
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("verify/", include("motcua.signatures.urls")),
     path("", include("motcua.web.urls")),
 ]

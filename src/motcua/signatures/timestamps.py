@@ -1,0 +1,42 @@
+"""RFC 3161 timestamps: the client that asks ``MOTCUA_TSA_URL`` over HTTP (with httpx, the project's HTTP client).
+
+pyHanko's own HTTP timestamper uses ``requests``; this one is the same protocol (``application/timestamp-query``
+POSTed, ``application/timestamp-reply`` back, the nonce checked by pyHanko) through httpx, so that motcua keeps one
+HTTP client and its timeouts (docs/decisions.md).
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+from asn1crypto import tsp
+from pyhanko.sign.timestamps.api import TimeStamper
+from pyhanko.sign.timestamps.common_utils import TimestampRequestError, set_tsp_headers
+
+
+class HttpxTimeStamper(TimeStamper):
+    def __init__(self, url: str, *, timeout: float = 10.0) -> None:
+        self.url = url
+        self.timeout = timeout
+        super().__init__()
+
+    def _post(self, body: bytes) -> bytes:
+        try:
+            response = httpx.post(self.url, content=body, headers=set_tsp_headers({}), timeout=self.timeout)
+        except httpx.HTTPError as error:
+            raise TimestampRequestError(f"timestamp authority unreachable: {error}") from error
+        if response.status_code != 200:
+            raise TimestampRequestError(f"timestamp authority answered HTTP {response.status_code}")
+        if response.headers.get("content-type", "").split(";")[0].strip() != "application/timestamp-reply":
+            raise TimestampRequestError("timestamp authority's answer is not application/timestamp-reply")
+        return response.content
+
+    async def async_request_tsa_response(self, req: tsp.TimeStampReq) -> tsp.TimeStampResp:
+        raw = await asyncio.to_thread(self._post, req.dump())
+        try:
+            response = tsp.TimeStampResp.load(raw)
+            response.native  # noqa: B018  (parse it all now: a malformed answer fails here)
+        except (ValueError, TypeError) as error:
+            raise TimestampRequestError("timestamp authority's answer is not a TimeStampResp") from error
+        return response
