@@ -18,7 +18,7 @@ from pyhanko.sign import signers
 from motcua.integrations.contrib.local_signer.tsa_standin import TsaServer, serve_in_thread
 from motcua.signatures import pades, pki
 
-AGENCY = "000.00.07.H55"
+AGENCY = "999.00.27.H55"  # the demo catalogue's UBND phường Phan Đình Phùng
 AGENCY_NAME = "UBND phường Phan Đình Phùng"
 PASSWORD = "mat-khau-thu"
 
@@ -53,7 +53,7 @@ def _simple(issued: pki.Issued, ca: pki.Issued) -> signers.SimpleSigner:
 def test_pki(tmp_path_factory: pytest.TempPathFactory) -> TestPki:
     directory = tmp_path_factory.mktemp("pki")
     demo, _ = pki.ensure_demo_pki(
-        directory, [(AGENCY, AGENCY_NAME), ("000.00.08.H55", "UBND phường Quyết Thắng")], password=PASSWORD
+        directory, [(AGENCY, AGENCY_NAME), ("999.00.28.H55", "UBND phường Quyết Thắng")], password=PASSWORD
     )
     other_ca = pki.make_ca("Một CA lạ")
     stranger = _simple(pki.issue(other_ca, "Người lạ"), other_ca)

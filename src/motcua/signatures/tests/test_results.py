@@ -1,0 +1,127 @@
+"""A leader's approval becomes a signed result in the worker; the results API lists it; anyone can verify it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from motcua.dossiers.models import DocumentKind, DossierAction, DossierDocument
+from motcua.dossiers.tests.test_api import Api
+from motcua.integrations.delivery import DELIVERED, RETRY, deliver
+from motcua.integrations.models import OutboxMessage, OutboxState
+from motcua.integrations.tests.conftest import walk_dossier
+from motcua.signatures.models import SignedDocument
+from motcua.signatures.signals import signed_result_recorded
+from motcua.signatures.verify import VALID
+
+
+def _signing_row(dossier: Any) -> OutboxMessage:
+    return OutboxMessage.objects.get(destination="signing", dossier=dossier)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_approval_is_signed_in_the_worker_and_recorded_once(signing_settings, commune, staff) -> None:
+    received = []
+    signed_result_recorded.connect(lambda sender, **kw: received.append(kw["signed"].pk), weak=False, dispatch_uid="t")
+    try:
+        dossier = walk_dossier(commune, staff)  # forward, forward, approve
+        dossier.refresh_from_db()
+        row = _signing_row(dossier)
+        # the approval wrote the row and nothing else: no signature in the approving request
+        assert row.idempotency_key == f"signing:{dossier.code}:{dossier.action_count}"
+        assert not SignedDocument.objects.exists()
+        assert deliver(row.idempotency_key, worker_id="test") == DELIVERED
+        assert deliver(row.idempotency_key, worker_id="test") == "skipped"
+    finally:
+        signed_result_recorded.disconnect(dispatch_uid="t")
+    signed = SignedDocument.objects.get()
+    assert received == [signed.pk]
+    assert (signed.validation_status, signed.signer, signed.signed_by) == (VALID, "UBND phường Phan Đình Phùng", "leader")
+    assert signed.embedded_validation_data and signed.signer_plugin == "local"
+    recorded = DossierAction.objects.filter(dossier=dossier, type="record_result").get()
+    assert recorded.system_actor == "signing:local" and recorded.payload["documents"] == [signed.document_id]
+    dossier.refresh_from_db()
+    assert dossier.result_recorded
+
+    # the results list, as the dossier's officers see it; the download is the signed file
+    api = Api(staff["counter"])
+    results = api.get(f"/dossiers/{dossier.code}/results").json()
+    assert [r["id"] for r in results] == [signed.document_id]
+    assert results[0]["signature"]["certificate_fingerprint"] == signed.certificate_fingerprint
+    download = api.client.get(results[0]["download_url"], headers=api.headers)
+    assert download.status_code == 200 and download.content.startswith(b"%PDF-")
+
+    # anyone verifies it, without logging in
+    answer = Client().post("/api/v1/signatures/verify", {"file": _upload(download.content)})
+    assert answer.status_code == 200, answer.content
+    body = answer.json()
+    assert (body["valid"], body["trusted"], body["modified_after_signing"]) == (True, True, False)
+    assert (body["signer"], body["dossier_code"]) == ("UBND phường Phan Đình Phùng", dossier.code)
+    assert "hợp lệ" in body["explanation"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_uploaded_result_is_the_one_signed_and_a_tsa_outage_is_retried(signing_settings, tsa, commune, staff):
+    from motcua.documents.pdf import html_to_pdf
+
+    dossier = walk_dossier(commune, staff, steps=2)
+    pdf = html_to_pdf("<h1>Giấy phép do chuyên viên soạn</h1>")
+    Api(staff["specialist"]).upload(f"/dossiers/{dossier.code}/documents", {"file": _upload(pdf, "giay-phep.pdf")})
+    uploaded = DossierDocument.objects.get(dossier=dossier, kind=DocumentKind.RESULT)
+    from motcua.dossiers.services import perform
+    from motcua.rules.lifecycle import ActionType
+
+    perform(dossier, ActionType.APPROVE, user=staff["leader"])
+    row = _signing_row(dossier)
+    assert row.payload["document_id"] == uploaded.pk
+    server, _ = tsa
+    with server.state.lock:
+        from motcua.integrations.contrib.webhook.standin import Failure
+
+        server.state.failure = Failure("http500", count=1)
+    assert deliver(row.idempotency_key, worker_id="test") == RETRY
+    row.refresh_from_db()
+    assert row.state == OutboxState.PENDING and "HTTP 500" in row.last_error
+    OutboxMessage.objects.filter(pk=row.pk).update(next_attempt_at=row.created_at)
+    assert deliver(row.idempotency_key, worker_id="test") == DELIVERED
+    signed = SignedDocument.objects.get()
+    assert signed.document.original_filename == "giay-phep.pdf"
+    assert signed.document_id != uploaded.pk  # the signed copy is a new file; the draft stays as it was
+
+
+@pytest.mark.django_db
+def test_verify_refuses_what_is_not_a_pdf_and_explains_an_unsigned_one(signing_settings) -> None:
+    client = Client()
+    assert client.post("/api/v1/signatures/verify", {"file": _upload(b"\x89PNG\r\n\x1a\n", "a.png")}).status_code == 400
+    answer = client.post("/api/v1/signatures/verify", {"file": _upload(b"%PDF-1.4\n%%EOF\n")})
+    assert answer.status_code == 200
+    assert (answer.json()["valid"], answer.json()["signer"]) == (False, None)
+    assert answer.json()["explanation"] == "Tệp không có chữ ký số."
+
+
+@pytest.mark.django_db
+def test_verify_refuses_a_file_too_large(signing_settings) -> None:
+    signing_settings.MOTCUA_VERIFY_MAX_BYTES = 1000
+    answer = Client().post("/api/v1/signatures/verify", {"file": _upload(b"%PDF-1.4\n" + b"0" * 2000)})
+    assert answer.status_code == 413 and "MB" in answer.json()["detail"]
+
+
+@pytest.mark.django_db
+def test_the_verify_page_has_labelled_controls_and_says_the_verdict(signing_settings) -> None:
+    client = Client()
+    page = client.get("/verify/?code=000.00.07.H55-261201-0001")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert '<label for="verify-file">' in html and 'id="verify-file"' in html
+    assert "000.00.07.H55-261201-0001" in html and 'name="viewport"' in html
+    answer = client.post("/verify/", {"file": _upload(b"%PDF-1.4\n%%EOF\n")})
+    assert answer.status_code == 200 and "Không có chữ ký số" in answer.content.decode()
+    assert client.post("/verify/", {"file": _upload(b"GIF89a", "x.gif")}).status_code == 400
+
+
+def _upload(data: bytes, name: str = "ket-qua.pdf") -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data, content_type="application/pdf")
