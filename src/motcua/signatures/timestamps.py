@@ -10,9 +10,32 @@ from __future__ import annotations
 import asyncio
 
 import httpx
-from asn1crypto import tsp
+from asn1crypto import core, tsp
 from pyhanko.sign.timestamps.api import TimeStamper
 from pyhanko.sign.timestamps.common_utils import TimestampRequestError, set_tsp_headers
+
+
+class StatusOnlyResp(core.Sequence):
+    """A ``TimeStampResp`` without its token — a refusal (RFC 3161 §2.4.2), which asn1crypto's class cannot read."""
+
+    _fields = [("status", tsp.PKIStatusInfo), ("time_stamp_token", core.Any, {"optional": True})]
+
+
+def read_response(raw: bytes) -> tsp.TimeStampResp:
+    """The authority's answer; a refusal raises ``TimestampRequestError`` with its status text and failInfo."""
+    try:
+        response = tsp.TimeStampResp.load(raw)
+        response.native  # noqa: B018  (parse it all now: a malformed answer fails here)
+        return response
+    except (ValueError, TypeError):
+        pass
+    try:
+        status = StatusOnlyResp.load(raw)["status"].native
+    except (ValueError, TypeError) as error:
+        raise TimestampRequestError("timestamp authority's answer is not a TimeStampResp") from error
+    reasons = "; ".join(status.get("status_string") or [])
+    fail_info = ", ".join(sorted(status.get("fail_info") or []))
+    raise TimestampRequestError(f"timestamp authority refused: {status['status']} ({fail_info}) {reasons}".strip())
 
 
 class HttpxTimeStamper(TimeStamper):
@@ -33,10 +56,4 @@ class HttpxTimeStamper(TimeStamper):
         return response.content
 
     async def async_request_tsa_response(self, req: tsp.TimeStampReq) -> tsp.TimeStampResp:
-        raw = await asyncio.to_thread(self._post, req.dump())
-        try:
-            response = tsp.TimeStampResp.load(raw)
-            response.native  # noqa: B018  (parse it all now: a malformed answer fails here)
-        except (ValueError, TypeError) as error:
-            raise TimestampRequestError("timestamp authority's answer is not a TimeStampResp") from error
-        return response
+        return read_response(await asyncio.to_thread(self._post, req.dump()))

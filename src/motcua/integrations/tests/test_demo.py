@@ -48,9 +48,10 @@ def test_the_demo_runs_server_worker_and_standin_and_delivers(
         "MOTCUA_EMAIL_URL",
         "MOTCUA_NATIONAL_PORTAL_AUTH_URL",
         "MOTCUA_NATIONAL_PORTAL_SERVICE_URL",
+        "MOTCUA_TSA_URL",
     ):
         env.pop(name, None)
-    sms = free_port()
+    sms, tsa = free_port(), free_port()
     log = tmp_path / "demo.log"
     with log.open("w") as out:
         demo = subprocess.Popen(
@@ -65,6 +66,8 @@ def test_the_demo_runs_server_worker_and_standin_and_delivers(
                 str(sms),
                 "--portal-port",
                 str(portal),
+                "--tsa-port",
+                str(tsa),
                 "--noreload",
             ],
             stdout=out,
@@ -80,6 +83,7 @@ def test_the_demo_runs_server_worker_and_standin_and_delivers(
                 and answers(standin + "_standin/received")
                 and answers(gateway + "_standin/received")
                 and answers(portal_url + "_standin/received")
+                and answers(f"http://127.0.0.1:{tsa}/_standin/received")
             ),
             what="demo",
             timeout=90,  # five processes starting on a machine shared with other runs
@@ -87,6 +91,8 @@ def test_the_demo_runs_server_worker_and_standin_and_delivers(
         assert re.search(r"Webhook: máy nhận giả lập tại " + re.escape(standin), log.read_text())
         assert re.search(r"SMS: cổng SMS giả lập tại " + re.escape(gateway), log.read_text())
         assert re.search(r"Cổng DVCQG: bản giả lập tại " + re.escape(portal_url), log.read_text())
+        assert f"dấu thời gian giả lập tại http://127.0.0.1:{tsa}/" in log.read_text()
+        assert (tmp_path / "var" / "signing" / "ca.pem").is_file()  # the demo PKI, made at the first run
         mail = tmp_path / "var" / "mail"
         assert f"Thư điện tử: ghi thành tệp trong file://{mail}" in log.read_text()
         # an action taken now reaches the demo's stand-ins through the demo's worker, its e-mail the demo's var/mail

@@ -38,7 +38,11 @@ def test_approval_is_signed_in_the_worker_and_recorded_once(signing_settings, co
         signed_result_recorded.disconnect(dispatch_uid="t")
     signed = SignedDocument.objects.get()
     assert received == [signed.pk]
-    assert (signed.validation_status, signed.signer, signed.signed_by) == (VALID, "UBND phường Phan Đình Phùng", "leader")
+    assert (signed.validation_status, signed.signer, signed.signed_by) == (
+        VALID,
+        "UBND phường Phan Đình Phùng",
+        "leader",
+    )
     assert signed.embedded_validation_data and signed.signer_plugin == "local"
     recorded = DossierAction.objects.filter(dossier=dossier, type="record_result").get()
     assert recorded.system_actor == "signing:local" and recorded.payload["documents"] == [signed.document_id]

@@ -74,7 +74,16 @@ def _rejection(fail_info: str, reason: str) -> bytes:
     status = tsp.PKIStatusInfo(
         {"status": "rejection", "status_string": [reason], "fail_info": tsp.PKIFailureInfo({fail_info})}
     )
-    return tsp.TimeStampResp({"status": status}).dump()
+    # asn1crypto's TimeStampResp insists on a token; a refusal carries none (RFC 3161 §2.4.2): DER by hand
+    inner = status.dump()
+    return b"\x30" + _der_length(len(inner)) + inner
+
+
+def _der_length(n: int) -> bytes:
+    if n < 0x80:
+        return bytes([n])
+    octets = n.to_bytes((n.bit_length() + 7) // 8, "big")
+    return bytes([0x80 | len(octets)]) + octets
 
 
 class TsaHandler(BaseHTTPRequestHandler):

@@ -6,7 +6,9 @@ once into ``var/webhook_demo_secret``); when ``MOTCUA_SMS_URL`` is unset, SMS no
 gateway started here (token in ``var/sms_demo_token``); when ``MOTCUA_EMAIL_URL`` is unset, e-mail notices are
 written as files under ``var/mail``; when the national portal's URLs are unset, it is pointed at a stand-in portal
 (``--portal-port``, 8011 by default; its password generated once into ``var/national_portal_demo_password``),
-and the demo's dossiers, loaded before, are put in the outbox for it (``national_portal_backfill``). With
+and the demo's dossiers, loaded before, are put in the outbox for it (``national_portal_backfill``); when
+``MOTCUA_TSA_URL`` is unset, the demo PKI is made under ``var/signing`` (``signing_setup``) and results are
+signed with a stand-in timestamp authority (``--tsa-port``, 8015). With
 ``MOTCUA_DEBUG=0`` an unset setting stays unset: the destination is "not configured", never a stand-in.
 """
 
@@ -72,6 +74,7 @@ class Command(BaseCommand):
         parser.add_argument("--standin-port", type=int, default=8010, help="Cổng của máy nhận webhook giả lập.")
         parser.add_argument("--sms-standin-port", type=int, default=8012, help="Cổng của cổng SMS giả lập.")
         parser.add_argument("--portal-port", type=int, default=8011, help="Cổng của Cổng DVCQG giả lập.")
+        parser.add_argument("--tsa-port", type=int, default=8015, help="Cổng của máy chủ dấu thời gian giả lập.")
         parser.add_argument("--noreload", action="store_true", help="Máy chủ web không tự nạp lại khi mã thay đổi.")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -118,6 +121,23 @@ class Command(BaseCommand):
             self.stdout.write("Cổng DVCQG: chưa cấu hình (MOTCUA_NATIONAL_PORTAL_AUTH_URL chưa đặt).")
         else:
             self.stdout.write(f"Cổng DVCQG: {settings.MOTCUA_NATIONAL_PORTAL_SERVICE_URL}")
+        tsa = standin_url_for_demo(
+            debug=settings.DEBUG, configured_url=settings.MOTCUA_TSA_URL, port=options["tsa_port"]
+        )
+        if tsa is not None:
+            # the demo PKI (CA, a key per agency, the TSA's certificate) under var/signing, made at the first run
+            subprocess.run([*command, "signing_setup"], env=env, check=False)
+            password_file = settings.MOTCUA_SIGNING_DIR / "p12_password"
+            password = settings.MOTCUA_SIGNING_P12_PASSWORD or (
+                password_file.read_text().strip() if password_file.exists() else ""
+            )
+            env.update(MOTCUA_TSA_URL=tsa, MOTCUA_SIGNING_P12_PASSWORD=password)
+            programs.append(("tsa-standin", [*command, "tsa_standin", "--port", str(options["tsa_port"])]))
+            self.stdout.write(
+                f"Ký số: khóa trình diễn trong {settings.MOTCUA_SIGNING_DIR}, dấu thời gian giả lập tại {tsa}"
+            )
+        else:
+            self.stdout.write(f"Ký số: dấu thời gian {settings.MOTCUA_TSA_URL or 'chưa cấu hình (MOTCUA_TSA_URL).'}")
         programs.append(("worker", [*command, "worker"]))
         server = [*command, "runserver", options["addr"]]
         programs.append(("server", [*server, "--noreload"] if options["noreload"] else server))
