@@ -53,14 +53,17 @@ def signed(test_pki, tsa, source_pdf) -> bytes:
 def test_a_signed_result_is_valid_with_its_validation_data_embedded(test_pki, signed: bytes) -> None:
     verdict = verify_pdf(signed, test_pki.roots)
     assert verdict.verdict == VALID, verdict.detail
-    assert verdict.trusted and not verdict.modified_after_signing
+    assert verdict.trusted
+    assert not verdict.modified_after_signing
     assert verdict.signer == "UBND phường Phan Đình Phùng"
     assert verdict.signatures == 1
     assert verdict.embedded_validation_data  # B-LT: the DSS holds the chain and the CRL
     reader = PdfFileReader(io.BytesIO(signed))
     dss = reader.root["/DSS"]
-    assert len(dss["/Certs"]) >= 2 and len(dss["/CRLs"]) == 1
-    assert len(verdict.certificate_fingerprint) == 95 and verdict.signed_at is not None
+    assert len(dss["/Certs"]) >= 2
+    assert len(dss["/CRLs"]) == 1
+    assert len(verdict.certificate_fingerprint) == 95
+    assert verdict.signed_at is not None
 
 
 def test_pdfsig_agrees_the_signature_is_valid(signed: bytes, tmp_path: Path) -> None:
@@ -91,7 +94,8 @@ def _change_one_byte(pdf: bytes) -> bytes:
 def test_one_changed_byte_is_modified(test_pki, signed: bytes) -> None:
     verdict = verify_pdf(_change_one_byte(signed), test_pki.roots)
     assert verdict.verdict == MODIFIED
-    assert verdict.modified_after_signing and not verdict.valid
+    assert verdict.modified_after_signing
+    assert not verdict.valid
 
 
 def test_an_incremental_update_that_changes_the_page_is_modified(test_pki, signed: bytes) -> None:
@@ -110,7 +114,9 @@ def test_a_signer_outside_the_trust_list_is_untrusted(test_pki, tsa, source_pdf)
     pdf = _sign(source_pdf, test_pki.stranger, tsa[1], None)
     verdict = verify_pdf(pdf, test_pki.roots)
     assert verdict.verdict == UNTRUSTED
-    assert verdict.signer == "Người lạ" and not verdict.trusted and not verdict.modified_after_signing
+    assert verdict.signer == "Người lạ"
+    assert not verdict.trusted
+    assert not verdict.modified_after_signing
 
 
 def test_an_expired_certificate_is_untrusted(test_pki, tsa, source_pdf) -> None:
@@ -127,7 +133,8 @@ def test_a_pdf_without_signature_is_unsigned(test_pki, source_pdf) -> None:
 
 def test_not_a_pdf_is_unsigned_and_not_a_pdf(test_pki) -> None:
     assert verify_pdf(b"%PDF-1.7 but nothing else", test_pki.roots).verdict == UNSIGNED
-    assert not is_pdf(b"\x89PNG\r\n") and is_pdf(b"%PDF-1.7\n")
+    assert not is_pdf(b"\x89PNG\r\n")
+    assert is_pdf(b"%PDF-1.7\n")
 
 
 def test_an_empty_trust_list_trusts_no_one(signed: bytes) -> None:

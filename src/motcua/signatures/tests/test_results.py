@@ -43,9 +43,11 @@ def test_approval_is_signed_in_the_worker_and_recorded_once(signing_settings, co
         "UBND phường Phan Đình Phùng",
         "leader",
     )
-    assert signed.embedded_validation_data and signed.signer_plugin == "local"
+    assert signed.embedded_validation_data
+    assert signed.signer_plugin == "local"
     recorded = DossierAction.objects.filter(dossier=dossier, type="record_result").get()
-    assert recorded.system_actor == "signing:local" and recorded.payload["documents"] == [signed.document_id]
+    assert recorded.system_actor == "signing:local"
+    assert recorded.payload["documents"] == [signed.document_id]
     dossier.refresh_from_db()
     assert dossier.result_recorded
 
@@ -55,7 +57,8 @@ def test_approval_is_signed_in_the_worker_and_recorded_once(signing_settings, co
     assert [r["id"] for r in results] == [signed.document_id]
     assert results[0]["signature"]["certificate_fingerprint"] == signed.certificate_fingerprint
     download = api.client.get(results[0]["download_url"], headers=api.headers)
-    assert download.status_code == 200 and download.content.startswith(b"%PDF-")
+    assert download.status_code == 200
+    assert download.content.startswith(b"%PDF-")
 
     # anyone verifies it, without logging in
     answer = Client().post("/api/v1/signatures/verify", {"file": _upload(download.content)})
@@ -87,7 +90,8 @@ def test_an_uploaded_result_is_the_one_signed_and_a_tsa_outage_is_retried(signin
         server.state.failure = Failure("http500", count=1)
     assert deliver(row.idempotency_key, worker_id="test") == RETRY
     row.refresh_from_db()
-    assert row.state == OutboxState.PENDING and "HTTP 500" in row.last_error
+    assert row.state == OutboxState.PENDING
+    assert "HTTP 500" in row.last_error
     OutboxMessage.objects.filter(pk=row.pk).update(next_attempt_at=row.created_at)
     assert deliver(row.idempotency_key, worker_id="test") == DELIVERED
     signed = SignedDocument.objects.get()
@@ -109,7 +113,8 @@ def test_verify_refuses_what_is_not_a_pdf_and_explains_an_unsigned_one(signing_s
 def test_verify_refuses_a_file_too_large(signing_settings) -> None:
     signing_settings.MOTCUA_VERIFY_MAX_BYTES = 1000
     answer = Client().post("/api/v1/signatures/verify", {"file": _upload(b"%PDF-1.4\n" + b"0" * 2000)})
-    assert answer.status_code == 413 and "MB" in answer.json()["detail"]
+    assert answer.status_code == 413
+    assert "MB" in answer.json()["detail"]
 
 
 @pytest.mark.django_db
@@ -118,10 +123,13 @@ def test_the_verify_page_has_labelled_controls_and_says_the_verdict(signing_sett
     page = client.get("/verify/?code=000.00.07.H55-261201-0001")
     html = page.content.decode()
     assert page.status_code == 200
-    assert '<label for="verify-file">' in html and 'id="verify-file"' in html
-    assert "000.00.07.H55-261201-0001" in html and 'name="viewport"' in html
+    assert '<label for="verify-file">' in html
+    assert 'id="verify-file"' in html
+    assert "000.00.07.H55-261201-0001" in html
+    assert 'name="viewport"' in html
     answer = client.post("/verify/", {"file": _upload(b"%PDF-1.4\n%%EOF\n")})
-    assert answer.status_code == 200 and "Không có chữ ký số" in answer.content.decode()
+    assert answer.status_code == 200
+    assert "Không có chữ ký số" in answer.content.decode()
     assert client.post("/verify/", {"file": _upload(b"GIF89a", "x.gif")}).status_code == 400
 
 
