@@ -57,6 +57,7 @@ SMOKES: list[Smoke] = [
     Smoke(("bench/intake_http.py", "--smoke", "--pg", "{pg}"), needs_postgres=True, database="motcua_bench_{pid}"),
     Smoke(("bench/queue_scale.py", "--smoke", "--pg", "{pg}"), needs_postgres=True, database="motcua_bench_{pid}"),
     Smoke(("bench/portal_catchup.py", "--smoke")),
+    Smoke(("bench/signing.py", "--smoke")),
 ]
 
 

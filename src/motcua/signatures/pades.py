@@ -24,6 +24,10 @@ from pathlib import Path
 from asn1crypto import crl as asn1_crl
 from asn1crypto import pem
 from asn1crypto import x509 as asn1_x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+from fontTools import subset
 from fontTools.ttLib import TTFont
 from fontTools.ttLib.scaleUpem import scale_upem
 from pyhanko import stamp
@@ -32,6 +36,7 @@ from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
+from pyhanko.sign.general import get_pyca_cryptography_hash
 from pyhanko.sign.timestamps.api import TimeStamper
 from pyhanko_certvalidator import ValidationContext
 
@@ -89,30 +94,51 @@ def validation_context(
     )
 
 
-@functools.cache
-def _font_at_1000_upem(font_path: str) -> str:
-    """The font, with its units per em scaled to 1000 when they are not (cached in a temporary file).
+#: The characters a stamp may need: Latin with every Vietnamese letter (precomposed and combining), punctuation, ₫.
+STAMP_CHARACTERS = [
+    *range(0x20, 0x7F),
+    *range(0xA0, 0x250),
+    *range(0x300, 0x370),
+    *range(0x1E00, 0x1F00),
+    *range(0x2000, 0x2070),
+    0x20AB,
+]
 
-    pyHanko 0.38 writes a CID font's widths (``/W``) in the font's own units, which PDF reads as thousandths of an
-    em: a font of 2048 units per em (DejaVu Sans) is drawn with every glyph advanced twice as far. Scaling the font
-    to 1000 units with fontTools makes both agree; the outlines are unchanged in shape (docs/decisions.md).
+
+@functools.cache
+def stamp_font(font_path: str) -> str:
+    """The stamp's font file: ``font_path`` cut to :data:`STAMP_CHARACTERS` and scaled to 1000 units per em, made
+    once per font and kept in the temporary directory.
+
+    - pyHanko 0.38 writes a CID font's widths (``/W``) in the font's own units, which PDF reads as thousandths of an
+      em: a font of 2048 units per em (DejaVu Sans) is drawn with every glyph advanced twice as far. Scaling it to
+      1000 units with fontTools makes both agree; the outlines keep their shape.
+    - Subsetting the whole DejaVu Sans (6,000 glyphs, large layout tables) at each signature costs more than a
+      second; cut to the characters a Vietnamese stamp uses, it costs milliseconds (docs/decisions.md).
     """
-    font = TTFont(font_path)
-    if font["head"].unitsPerEm == 1000:
-        return font_path
-    scale_upem(font, 1000)
     digest = hashlib.sha256(Path(font_path).read_bytes()).hexdigest()[:16]
-    target = Path(tempfile.gettempdir()) / f"motcua-font-{digest}-1000.ttf"
-    if not target.exists():
-        partial = target.with_suffix(f".{os.getpid()}.part")
-        font.save(partial)
-        partial.replace(target)
+    target = Path(tempfile.gettempdir()) / f"motcua-stamp-font-{digest}.ttf"
+    if target.exists():
+        return str(target)
+    font = TTFont(font_path)
+    options = subset.Options()
+    options.layout_features = ["ccmp", "locl", "mark", "mkmk"]  # marks for combining accents; no kerning tables
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    subsetter = subset.Subsetter(options=options)
+    subsetter.populate(unicodes=STAMP_CHARACTERS)
+    subsetter.subset(font)
+    if font["head"].unitsPerEm != 1000:
+        scale_upem(font, 1000)
+    partial = target.with_suffix(f".{os.getpid()}.part")
+    font.save(partial)
+    partial.replace(target)
     return str(target)
 
 
 def stamp_style(font_path: str | Path = DEFAULT_FONT) -> stamp.QRStampStyle:
     # the engine's size and the box's must agree, or every line after the first drifts (pyHanko issue #733)
-    font = GlyphAccumulatorFactory(_font_at_1000_upem(str(font_path)), font_size=FONT_SIZE)
+    font = GlyphAccumulatorFactory(stamp_font(str(font_path)), font_size=FONT_SIZE)
     return stamp.QRStampStyle(
         stamp_text="%(lines)s",
         text_box_style=text.TextBoxStyle(font=font, font_size=FONT_SIZE, leading=FONT_SIZE + 3),
@@ -175,8 +201,28 @@ def sign(
     return out.getvalue()
 
 
+class KeyedSigner(signers.SimpleSigner):
+    """pyHanko's ``SimpleSigner`` that parses its RSA key once: the original loads (and validates) the key again for
+    every raw signature, twice per PDF signature (size estimate, then the signature), about 0.15 s each here."""
+
+    _loaded: RSAPrivateKey | None = None
+
+    def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+        mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)
+        if mechanism["algorithm"].native not in {"rsassa_pkcs1v15", "sha256_rsa"}:
+            return super().sign_raw(data, digest_algorithm)
+        if self._loaded is None:
+            key = serialization.load_der_private_key(self.signing_key.dump(), password=None)
+            if not isinstance(key, RSAPrivateKey):
+                return super().sign_raw(data, digest_algorithm)
+            self._loaded = key
+        return self._loaded.sign(data, PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm))
+
+
 def load_pkcs12(data: bytes, password: bytes) -> signers.SimpleSigner:
-    signer = signers.SimpleSigner.load_pkcs12_data(data, other_certs=None, passphrase=password)
-    if signer is None:
+    loaded = signers.SimpleSigner.load_pkcs12_data(data, other_certs=None, passphrase=password)
+    if loaded is None:
         raise ValueError("the PKCS#12 file could not be read (wrong password?)")
-    return signer
+    return KeyedSigner(
+        signing_cert=loaded.signing_cert, signing_key=loaded.signing_key, cert_registry=loaded.cert_registry
+    )

@@ -8,6 +8,7 @@ HTTP client and its timeouts (docs/decisions.md).
 from __future__ import annotations
 
 import asyncio
+import functools
 
 import httpx
 from asn1crypto import core, tsp
@@ -57,3 +58,10 @@ class HttpxTimeStamper(TimeStamper):
 
     async def async_request_tsa_response(self, req: tsp.TimeStampReq) -> tsp.TimeStampResp:
         return read_response(await asyncio.to_thread(self._post, req.dump()))
+
+
+@functools.cache
+def timestamper_for(url: str, timeout: float) -> HttpxTimeStamper:
+    """One client per authority and process: pyHanko keeps, per client, the dummy token it sizes signatures with,
+    so a kept client asks the authority once per signature instead of twice."""
+    return HttpxTimeStamper(url, timeout=timeout)

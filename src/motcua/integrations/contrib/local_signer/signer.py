@@ -18,7 +18,7 @@ from motcua.integrations.errors import PermanentFailure, TemporaryFailure
 from motcua.integrations.signing import SignatureRequest, signers
 from motcua.signatures import pades, trust
 from motcua.signatures.pki import file_name_for
-from motcua.signatures.timestamps import HttpxTimeStamper
+from motcua.signatures.timestamps import timestamper_for
 
 
 @signers.register("local")
@@ -63,7 +63,7 @@ class LocalSigner:
                 stamp_text=stamp,
                 reason=request.reason,
                 location=request.location,
-                timestamper=HttpxTimeStamper(settings.MOTCUA_TSA_URL, timeout=settings.MOTCUA_TSA_TIMEOUT_SECONDS),
+                timestamper=timestamper_for(settings.MOTCUA_TSA_URL, settings.MOTCUA_TSA_TIMEOUT_SECONDS),
                 context=context,
                 font_path=settings.MOTCUA_SIGNING_FONT,
             )
