@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "motcua.integrations.contrib.national_portal",
     "motcua.signatures",  # signed results, their verification (issue 12)
     "motcua.integrations.contrib.local_signer",  # PKCS#12 signer, the signing destination, the TSA stand-in
+    "motcua.integrations.contrib.remote_signer",  # hash-only remote signing service + its stand-in
 ]
 
 MIDDLEWARE = [
@@ -169,6 +170,10 @@ MOTCUA_SIGNER = os.environ.get("MOTCUA_SIGNER", "local")  # which plugin of the 
 MOTCUA_SIGNING_P12_PASSWORD = os.environ.get("MOTCUA_SIGNING_P12_PASSWORD", "")
 MOTCUA_TSA_URL = os.environ.get("MOTCUA_TSA_URL", "")  # the RFC 3161 timestamp authority
 MOTCUA_TSA_TIMEOUT_SECONDS = float(os.environ.get("MOTCUA_TSA_TIMEOUT_SECONDS", "10"))
+# The remote signing service (MOTCUA_SIGNER=remote): hash sent, signature back once the official confirms.
+MOTCUA_REMOTE_SIGNER_URL = os.environ.get("MOTCUA_REMOTE_SIGNER_URL", "")
+MOTCUA_REMOTE_SIGNER_TOKEN = os.environ.get("MOTCUA_REMOTE_SIGNER_TOKEN", "")
+MOTCUA_REMOTE_SIGNER_WAIT_SECONDS = float(os.environ.get("MOTCUA_REMOTE_SIGNER_WAIT_SECONDS", "20"))
 MOTCUA_SIGNING_FONT = os.environ.get("MOTCUA_SIGNING_FONT", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 
 

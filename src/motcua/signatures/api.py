@@ -9,12 +9,14 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import File, Path, Router, Schema, UploadedFile
+from ninja import Status as Reply
 from ninja.errors import HttpError
 
 from motcua.accounts.auth import API_AUTH
-from motcua.dossiers.schemas import COMMON_ERRORS, Code
+from motcua.dossiers.schemas import COMMON_ERRORS, WRITE_ERRORS, Code, IdempotencyKey
 from motcua.dossiers.selectors import visible_dossiers
 from motcua.signatures.selectors import Verification, result_documents
+from motcua.signatures.services import accept_signed_upload
 from motcua.signatures.uploads import read_pdf_upload
 from motcua.validation import ErrorOut
 
@@ -78,35 +80,56 @@ def verification_data(found: Verification) -> dict[str, Any]:
     summary="Văn bản kết quả của hồ sơ, với chữ ký số và đường tải về",
 )
 def list_results(request: HttpRequest, code: Path[Code]) -> Any:
+    dossier = _visible(request, code)
+    return [_result(dossier, document) for document in result_documents(dossier)]
+
+
+def _visible(request: HttpRequest, code: str) -> Any:
+    """The dossier if the caller may see it; 404 otherwise (as the dossier routes answer)."""
     dossier = visible_dossiers(request.auth).filter(code=code).first()
     if dossier is None:
         raise HttpError(404, _("Không tìm thấy hồ sơ “%(code)s” trong phạm vi bạn được xem.") % {"code": code[:80]})
-    answer = []
-    for document in result_documents(dossier):
-        signed = getattr(document, "signature", None)
-        answer.append(
-            {
-                "id": document.pk,
-                "name": document.name,
-                "original_filename": document.original_filename,
-                "content_type": document.content_type,
-                "size": document.size,
-                "sha256": document.sha256,
-                "uploaded_at": document.uploaded_at,
-                "download_url": f"/api/v1/dossiers/{dossier.code}/documents/{document.pk}",
-                "signature": None
-                if signed is None
-                else {
-                    "signer": signed.signer,
-                    "signed_by": signed.signed_by,
-                    "certificate_fingerprint": signed.certificate_fingerprint,
-                    "signed_at": signed.signed_at,
-                    "validation_status": signed.validation_status,
-                    "embedded_validation_data": signed.embedded_validation_data,
-                },
-            }
-        )
-    return answer
+    return dossier
+
+
+def _result(dossier: Any, document: Any) -> dict[str, Any]:
+    signed = getattr(document, "signature", None)
+    return {
+        "id": document.pk,
+        "name": document.name,
+        "original_filename": document.original_filename,
+        "content_type": document.content_type,
+        "size": document.size,
+        "sha256": document.sha256,
+        "uploaded_at": document.uploaded_at,
+        "download_url": f"/api/v1/dossiers/{dossier.code}/documents/{document.pk}",
+        "signature": None
+        if signed is None
+        else {
+            "signer": signed.signer,
+            "signed_by": signed.signed_by,
+            "certificate_fingerprint": signed.certificate_fingerprint,
+            "signed_at": signed.signed_at,
+            "validation_status": signed.validation_status,
+            "embedded_validation_data": signed.embedded_validation_data,
+        },
+    }
+
+
+@router.post(
+    "/dossiers/{code}/results",
+    auth=API_AUTH,
+    response={201: ResultDocumentOut, **WRITE_ERRORS},
+    summary="Nộp văn bản kết quả đã ký số bằng công cụ ký của cán bộ (kiểm tra chữ ký trước khi nhận)",
+)
+def upload_signed_result(
+    request: HttpRequest, code: Path[Code], file: File[UploadedFile] = None, idempotency_key: IdempotencyKey = None
+) -> Any:
+    dossier = _visible(request, code)
+    if file is None:
+        raise HttpError(422, _("Thiếu tệp (trường file)."))
+    signed = accept_signed_upload(dossier, file, user=request.auth, idempotency_key=idempotency_key)
+    return Reply(201, _result(dossier, signed.document))
 
 
 @router.post(

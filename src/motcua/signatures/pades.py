@@ -11,12 +11,13 @@ choose the key and call it.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import hashlib
 import io
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -37,8 +38,10 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
 from pyhanko.sign.general import get_pyca_cryptography_hash
+from pyhanko.sign.signers.pdf_signer import PdfTBSDocument
 from pyhanko.sign.timestamps.api import TimeStamper
 from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 DEFAULT_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 FIELD_NAME = "ChuKyCoQuan"  # "the agency's signature"
@@ -217,6 +220,76 @@ class KeyedSigner(signers.SimpleSigner):
                 return super().sign_raw(data, digest_algorithm)
             self._loaded = key
         return self._loaded.sign(data, PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm))
+
+
+def sign_interrupted(
+    pdf: bytes,
+    certificate: asn1_x509.Certificate,
+    chain: Sequence[asn1_x509.Certificate],
+    ask: Callable[[bytes], bytes],
+    *,
+    stamp_text: StampText,
+    reason: str,
+    location: str,
+    timestamper: TimeStamper | None,
+    context: ValidationContext | None,
+    font_path: str | Path = DEFAULT_FONT,
+) -> bytes:
+    """``pdf`` signed by a key we never hold (pyHanko's interrupted signing; RULES.md §13: remote signing fits it).
+
+    The document is prepared and its byte range digested here; ``ask(sha256 of the CMS signed attributes)`` returns
+    the raw RSA PKCS#1 v1.5 signature from the remote service (it may raise to abandon: nothing is kept); then the
+    CMS is completed with the timestamp and embedded, and the validation data added (B-LT), as ``sign`` does."""
+    return asyncio.run(
+        _sign_interrupted(
+            pdf, certificate, chain, ask, stamp_text, reason, location, timestamper, context, str(font_path)
+        )
+    )
+
+
+async def _sign_interrupted(
+    pdf: bytes,
+    certificate: asn1_x509.Certificate,
+    chain: Sequence[asn1_x509.Certificate],
+    ask: Callable[[bytes], bytes],
+    stamp_text: StampText,
+    reason: str,
+    location: str,
+    timestamper: TimeStamper | None,
+    context: ValidationContext | None,
+    font_path: str,
+) -> bytes:
+    registry = SimpleCertificateStore.from_certs([certificate, *chain])
+    placeholder = signers.ExternalSigner(certificate, registry, signature_value=256)
+    meta = signers.PdfSignatureMetadata(
+        field_name=FIELD_NAME,
+        md_algorithm="sha256",
+        reason=reason,
+        location=location,
+        name=stamp_text.signer,
+        subfilter=fields.SigSeedSubFilter.PADES,
+        embed_validation_info=context is not None,
+        validation_context=context,
+    )
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    page_count = int(writer.root["/Pages"]["/Count"])
+    spec = fields.SigFieldSpec(FIELD_NAME, on_page=page_count - 1, box=stamp_box(pdf))
+    pdf_signer = signers.PdfSigner(
+        meta, signer=placeholder, timestamper=timestamper, stamp_style=stamp_style(font_path), new_field_spec=spec
+    )
+    prepared, tbs, output = await pdf_signer.async_digest_doc_for_signing(
+        writer, appearance_text_params={"url": stamp_text.verification_url, "lines": stamp_text.lines()}
+    )
+    signed_attrs = await placeholder.signed_attrs(prepared.document_digest, "sha256", use_pades=True)
+    digest = hashlib.sha256(signed_attrs.dump()).digest()
+    signature = ask(digest)
+    remote = signers.ExternalSigner(certificate, registry, signature_value=signature)
+    cms = await remote.async_sign_prescribed_attributes("sha256", signed_attrs=signed_attrs, timestamper=timestamper)
+    await PdfTBSDocument.async_finish_signing(
+        output, prepared, cms, post_sign_instr=tbs.post_sign_instructions, validation_context=context
+    )
+    output.seek(0)
+    return output.read()
 
 
 def load_pkcs12(data: bytes, password: bytes) -> signers.SimpleSigner:

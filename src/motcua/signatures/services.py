@@ -1,5 +1,8 @@
 """Writes of signed documents: a signed result stored with its summary and recorded on the dossier (one transaction).
 
+Three ways in: the worker's signature (``record_signed_result``), a PDF the official signed with their desktop tool
+(``accept_signed_upload``), and a certified e-copy made at the counter (``signatures.ecopies``).
+
 ``record_signed_result`` is what the signing destination calls in the worker once the signer has returned the
 signed PDF and it has been verified (``verify``): the file becomes a result document of the dossier, its summary a
 ``SignedDocument``, and the dossier's log gets ``record_result`` by the system actor naming it
@@ -13,16 +16,21 @@ from datetime import datetime
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from motcua.accounts.models import User
 from motcua.documents.uploads import discard
 from motcua.dossiers.models import DocumentKind, Dossier, DossierDocument
-from motcua.dossiers.services import perform_as_system
+from motcua.dossiers.services import InvalidInput, perform, perform_as_system
 from motcua.rules.lifecycle import ActionType
+from motcua.signatures import trust
 from motcua.signatures.models import SignedDocument, SignedKind
+from motcua.signatures.selectors import explanation
 from motcua.signatures.signals import signed_result_recorded
-from motcua.signatures.verify import Verdict
+from motcua.signatures.verify import Verdict, is_pdf, verify_pdf
 
 
 def record_signed_result(
@@ -92,3 +100,46 @@ def record_signed_result(
     except BaseException:
         discard(stored)
         raise
+
+
+def accept_signed_upload(
+    dossier: Dossier, upload: UploadedFile, *, user: User, idempotency_key: str | None = None
+) -> SignedDocument:
+    """A result the official signed with their desktop signing tool, accepted only if it verifies against the trust
+    list (RULES.md §13: validated server-side before it is accepted), then recorded like any result: ``record_result``
+    by the officer (the table decides whether they may), the file, and its ``SignedDocument`` — one transaction."""
+    data = upload.read()
+    upload.seek(0)
+    if not is_pdf(data):
+        raise InvalidInput(_("Tệp không phải PDF."), field="file")
+    checked = verify_pdf(data, trust.trust_roots(), crls=trust.crls())
+    if not checked.valid:
+        raise InvalidInput(
+            _("Văn bản chưa được chấp nhận: %(why)s") % {"why": explanation(checked.verdict)}, field="file"
+        )
+    source_key = f"desktop:{dossier.code}:{hashlib.sha256(data).hexdigest()}"
+    with transaction.atomic():
+        existing = SignedDocument.objects.filter(source_key=source_key).first()
+        if existing is not None:
+            return existing
+        recorded = perform(
+            dossier, ActionType.RECORD_RESULT, user=user, files=[upload], idempotency_key=idempotency_key
+        )
+        (document_id,) = recorded.actions.order_by("-seq").values_list("payload", flat=True)[0]["documents"][-1:]
+        document = DossierDocument.objects.get(pk=document_id)
+        signed = SignedDocument.objects.create(
+            kind=SignedKind.RESULT,
+            dossier=recorded,
+            document=document,
+            source_key=source_key,
+            signer=checked.signer[:300],
+            signed_by=(user.full_name or user.username)[:300],
+            certificate_fingerprint=checked.certificate_fingerprint,
+            signed_at=checked.signed_at or timezone.now(),
+            validation_status=checked.verdict,
+            signature_digest=checked.signature_digest,
+            signer_plugin="desktop",
+            embedded_validation_data=checked.embedded_validation_data,
+        )
+        signed_result_recorded.send(sender=SignedDocument, signed=signed, dossier=recorded)
+        return signed

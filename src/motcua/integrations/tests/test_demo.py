@@ -49,9 +49,10 @@ def test_the_demo_runs_server_worker_and_standin_and_delivers(
         "MOTCUA_NATIONAL_PORTAL_AUTH_URL",
         "MOTCUA_NATIONAL_PORTAL_SERVICE_URL",
         "MOTCUA_TSA_URL",
+        "MOTCUA_REMOTE_SIGNER_URL",
     ):
         env.pop(name, None)
-    sms, tsa = free_port(), free_port()
+    sms, tsa, remote = free_port(), free_port(), free_port()
     log = tmp_path / "demo.log"
     with log.open("w") as out:
         demo = subprocess.Popen(
@@ -68,6 +69,8 @@ def test_the_demo_runs_server_worker_and_standin_and_delivers(
                 str(portal),
                 "--tsa-port",
                 str(tsa),
+                "--remote-signer-port",
+                str(remote),
                 "--noreload",
             ],
             stdout=out,
@@ -84,6 +87,7 @@ def test_the_demo_runs_server_worker_and_standin_and_delivers(
                 and answers(gateway + "_standin/received")
                 and answers(portal_url + "_standin/received")
                 and answers(f"http://127.0.0.1:{tsa}/_standin/received")
+                and answers(f"http://127.0.0.1:{remote}/_standin/received")
             ),
             what="demo",
             timeout=90,  # five processes starting on a machine shared with other runs

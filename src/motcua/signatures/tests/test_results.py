@@ -137,3 +137,57 @@ def _upload(data: bytes, name: str = "ket-qua.pdf") -> Any:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, data, content_type="application/pdf")
+
+
+@pytest.fixture
+def approved(signing_settings, commune, staff):
+    """A dossier approved while the signing destination is not configured: its result comes from the desktop."""
+    signing_settings.MOTCUA_TSA_URL = ""
+    return walk_dossier(commune, staff)
+
+
+def _desktop_signed(test_pki, tsa_url: str, signer) -> bytes:
+    from motcua.documents.pdf import html_to_pdf
+    from motcua.signatures import pades
+    from motcua.signatures.tests.test_pades import STAMP
+    from motcua.signatures.timestamps import HttpxTimeStamper
+
+    return pades.sign(
+        html_to_pdf("<h1>Ký bằng công cụ trên máy tính</h1>"),
+        signer,
+        stamp_text=STAMP,
+        reason="Phê duyệt",
+        location="Thái Nguyên",
+        timestamper=HttpxTimeStamper(tsa_url),
+        context=test_pki.context() if signer is not test_pki.stranger else None,  # B-T for the stranger
+    )
+
+
+@pytest.mark.django_db
+def test_a_desktop_signed_result_is_accepted_once_it_verifies(approved, staff, test_pki, tsa_url) -> None:
+    api = Api(staff["counter"])  # the officer of the current step (after approval: the return) brings it
+    good = _desktop_signed(test_pki, tsa_url, test_pki.signer())
+    answer = api.upload(f"/dossiers/{approved.code}/results", {"file": _upload(good)})
+    assert answer.status_code == 201, answer.content
+    assert answer.json()["signature"]["validation_status"] == VALID
+    signed = SignedDocument.objects.get()
+    assert signed.signer_plugin == "desktop"
+    assert signed.signed_by == "counter"
+    again = api.upload(f"/dossiers/{approved.code}/results", {"file": _upload(good)})
+    assert again.status_code == 201
+    assert SignedDocument.objects.count() == 1  # the same file twice is accepted once
+    assert DossierAction.objects.filter(dossier=approved, type="record_result").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_desktop_result_that_does_not_verify_is_refused(approved, staff, test_pki, tsa_url) -> None:
+    from motcua.documents.pdf import html_to_pdf
+
+    api = Api(staff["counter"])
+    stranger = _desktop_signed(test_pki, tsa_url, test_pki.stranger)
+    for data, why in ((stranger, "danh sách tin cậy"), (html_to_pdf("<p>x</p>"), "không có chữ ký số")):
+        answer = api.upload(f"/dossiers/{approved.code}/results", {"file": _upload(data)})
+        assert answer.status_code == 422, answer.content
+        assert why in answer.json()["detail"]
+    assert not SignedDocument.objects.exists()
+    assert not DossierAction.objects.filter(dossier=approved, type="record_result").exists()

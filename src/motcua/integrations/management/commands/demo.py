@@ -8,7 +8,8 @@ written as files under ``var/mail``; when the national portal's URLs are unset, 
 (``--portal-port``, 8011 by default; its password generated once into ``var/national_portal_demo_password``),
 and the demo's dossiers, loaded before, are put in the outbox for it (``national_portal_backfill``); when
 ``MOTCUA_TSA_URL`` is unset, the demo PKI is made under ``var/signing`` (``signing_setup``) and results are
-signed with a stand-in timestamp authority (``--tsa-port``, 8015). With
+signed with a stand-in timestamp authority (``--tsa-port``, 8015); a stand-in remote signing service runs on
+``--remote-signer-port`` (8016; used with ``MOTCUA_SIGNER=remote``). With
 ``MOTCUA_DEBUG=0`` an unset setting stays unset: the destination is "not configured", never a stand-in.
 """
 
@@ -75,6 +76,7 @@ class Command(BaseCommand):
         parser.add_argument("--sms-standin-port", type=int, default=8012, help="Cổng của cổng SMS giả lập.")
         parser.add_argument("--portal-port", type=int, default=8011, help="Cổng của Cổng DVCQG giả lập.")
         parser.add_argument("--tsa-port", type=int, default=8015, help="Cổng của máy chủ dấu thời gian giả lập.")
+        parser.add_argument("--remote-signer-port", type=int, default=8016, help="Cổng của dịch vụ ký từ xa giả lập.")
         parser.add_argument("--noreload", action="store_true", help="Máy chủ web không tự nạp lại khi mã thay đổi.")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -138,6 +140,16 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write(f"Ký số: dấu thời gian {settings.MOTCUA_TSA_URL or 'chưa cấu hình (MOTCUA_TSA_URL).'}")
+        remote_port = options["remote_signer_port"]
+        remote = standin_url_for_demo(
+            debug=settings.DEBUG, configured_url=settings.MOTCUA_REMOTE_SIGNER_URL, port=remote_port
+        )
+        if remote is not None and tsa is not None:
+            token = settings.MOTCUA_REMOTE_SIGNER_TOKEN or _demo_secret("remote_signer_demo_token")
+            env.update(MOTCUA_REMOTE_SIGNER_URL=remote, MOTCUA_REMOTE_SIGNER_TOKEN=token)
+            argv = [*command, "remote_signer_standin", "--port", str(remote_port), "--token", token]
+            programs.append(("remote-signer-standin", argv))
+            self.stdout.write(f"Ký số từ xa: dịch vụ giả lập tại {remote} (ứng dụng của người ký: {remote}_standin/)")
         programs.append(("worker", [*command, "worker"]))
         server = [*command, "runserver", options["addr"]]
         programs.append(("server", [*server, "--noreload"] if options["noreload"] else server))
