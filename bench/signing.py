@@ -30,6 +30,7 @@ django.setup()
 from motcua.documents.pdf import html_to_pdf  # noqa: E402
 from motcua.integrations.contrib.local_signer.tsa_standin import serve_in_thread  # noqa: E402
 from motcua.signatures import pades, pki  # noqa: E402
+from motcua.signatures.certs import der_certificates  # noqa: E402
 from motcua.signatures.timestamps import timestamper_for  # noqa: E402
 from motcua.signatures.verify import VALID, verify_pdf  # noqa: E402
 
@@ -61,7 +62,7 @@ def main() -> None:
         print(f"{'PKI (CA, TSA, 1 agency; RSA 2048)':<44} {time.perf_counter() - started:>9.2f} s")
         server, url = serve_in_thread(directory)
         signer = pades.load_pkcs12(demo.p12_path(AGENCY).read_bytes(), demo.password)
-        roots = pades.der_certificates(demo.ca_pem)
+        roots = der_certificates(demo.ca_pem)
         crls = [(directory / "ca.crl").read_bytes()]
         stamp = pades.StampText("UBND phường Phan Đình Phùng", "Trần Thị Lãnh Đạo", datetime(2026, 12, 1, 9, 30), url)
 

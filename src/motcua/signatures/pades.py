@@ -23,7 +23,6 @@ from datetime import datetime
 from pathlib import Path
 
 from asn1crypto import crl as asn1_crl
-from asn1crypto import pem
 from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
@@ -72,13 +71,6 @@ class StampText:
 def _one_line(value: str) -> str:
     value = " ".join(value.split())
     return value if len(value) <= 44 else value[:43] + "…"
-
-
-def der_certificates(data: bytes) -> list[asn1_x509.Certificate]:
-    """Certificates from PEM (one or many) or one DER."""
-    if pem.detect(data):
-        return [asn1_x509.Certificate.load(der) for _, _, der in pem.unarmor(data, multiple=True)]
-    return [asn1_x509.Certificate.load(data)]
 
 
 def validation_context(

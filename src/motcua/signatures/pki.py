@@ -43,12 +43,25 @@ class Issued:
         return self.certificate.public_bytes(serialization.Encoding.PEM)
 
 
+#: X.520's upper bound (RFC 5280 Appendix A) on a common name or an organisation: 64.
+UB_NAME = 64
+
+
+def _fit(value: str) -> str:
+    """At most 64 — counted in UTF-8 bytes, as ``cryptography`` checks it (Vietnamese letters take 2–3 each)."""
+    value = " ".join(value.split())
+    while len(value.encode()) > UB_NAME:
+        value = value[:-1]
+    return value.rstrip()
+
+
 def _name(common_name: str, organisation: str = "motcua demo") -> x509.Name:
+    """The subject: agency names run longer than X.520 allows, so they are cut (the stamp prints the whole name)."""
     return x509.Name(
         [
             x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation),
-            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, _fit(organisation)),
+            x509.NameAttribute(NameOID.COMMON_NAME, _fit(common_name)),
         ]
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -10,7 +11,10 @@ from django.utils.translation import gettext as _
 from motcua.dossiers.models import DocumentKind, Dossier, DossierDocument
 from motcua.signatures import trust
 from motcua.signatures.models import SignedDocument
-from motcua.signatures.verify import MODIFIED, UNSIGNED, UNTRUSTED, VALID, Verdict, verify_pdf
+from motcua.signatures.verdicts import MODIFIED, UNSIGNED, UNTRUSTED, VALID
+
+if TYPE_CHECKING:
+    from motcua.signatures.verify import Verdict
 
 
 def result_documents(dossier: Dossier) -> QuerySet[DossierDocument]:
@@ -53,6 +57,8 @@ class Verification:
 
 def verify_upload(data: bytes) -> Verification:
     """Verify a PDF against the configured trust list; name the dossier when motcua issued it."""
+    from motcua.signatures.verify import verify_pdf  # pyHanko, loaded when a verification runs
+
     verdict = verify_pdf(data, trust.trust_roots(), crls=trust.crls())
     code = None
     if verdict.signature_digest:

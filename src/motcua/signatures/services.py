@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -30,7 +31,10 @@ from motcua.signatures import trust
 from motcua.signatures.models import SignedDocument, SignedKind
 from motcua.signatures.selectors import explanation
 from motcua.signatures.signals import signed_result_recorded
-from motcua.signatures.verify import Verdict, is_pdf, verify_pdf
+from motcua.signatures.verdicts import is_pdf
+
+if TYPE_CHECKING:
+    from motcua.signatures.verify import Verdict
 
 
 def record_signed_result(
@@ -112,6 +116,8 @@ def accept_signed_upload(
     upload.seek(0)
     if not is_pdf(data):
         raise InvalidInput(_("Tệp không phải PDF."), field="file")
+    from motcua.signatures.verify import verify_pdf  # pyHanko, loaded when a verification runs
+
     checked = verify_pdf(data, trust.trust_roots(), crls=trust.crls())
     if not checked.valid:
         raise InvalidInput(

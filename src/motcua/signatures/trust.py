@@ -9,7 +9,7 @@ from asn1crypto import pem
 from asn1crypto import x509 as asn1_x509
 from django.conf import settings
 
-from motcua.signatures.pades import der_certificates
+from motcua.signatures.certs import der_certificates
 
 
 def trust_roots() -> list[asn1_x509.Certificate]:

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 from ninja.errors import HttpError
 
-from motcua.signatures.verify import is_pdf
+from motcua.signatures.verdicts import is_pdf
 
 
 def read_pdf_upload(upload: UploadedFile) -> bytes:

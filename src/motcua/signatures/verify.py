@@ -32,8 +32,10 @@ from pyhanko.sign.validation.status import PdfSignatureStatus
 from pyhanko_certvalidator import ValidationContext
 
 from motcua.signatures.pki import fingerprint
+from motcua.signatures.verdicts import MODIFIED, UNSIGNED, UNTRUSTED, VALID, is_pdf
 
-VALID, MODIFIED, UNTRUSTED, UNSIGNED = "valid", "modified", "untrusted", "unsigned"
+__all__ = ["MODIFIED", "UNSIGNED", "UNTRUSTED", "VALID", "Verdict", "is_pdf", "verify_pdf"]
+
 _RANK = {VALID: 0, UNTRUSTED: 1, MODIFIED: 2}
 
 
@@ -107,8 +109,3 @@ def verify_pdf(data: bytes, trust_roots: Sequence[asn1_x509.Certificate], *, crl
         embedded_validation_data="/DSS" in reader.root,
         detail=detail,
     )
-
-
-def is_pdf(data: bytes) -> bool:
-    """A PDF starts with ``%PDF-`` (within its first kilobyte, ISO 32000-1 §7.5.2 tolerates leading bytes)."""
-    return b"%PDF-" in data[:1024]

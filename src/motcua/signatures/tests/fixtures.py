@@ -17,6 +17,7 @@ from pyhanko.sign import signers
 
 from motcua.integrations.contrib.local_signer.tsa_standin import TsaServer, serve_in_thread
 from motcua.signatures import pades, pki
+from motcua.signatures.certs import der_certificates
 
 AGENCY = "999.00.27.H55"  # the demo catalogue's UBND phường Phan Đình Phùng
 AGENCY_NAME = "UBND phường Phan Đình Phùng"
@@ -32,7 +33,7 @@ class TestPki:
 
     @property
     def roots(self) -> list[Any]:
-        return pades.der_certificates(self.demo.ca_pem)
+        return der_certificates(self.demo.ca_pem)
 
     @property
     def crls(self) -> list[bytes]:

@@ -11,14 +11,11 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from pyhanko.sign.general import SigningError
-from pyhanko.sign.timestamps.common_utils import TimestampRequestError
 
 from motcua.integrations.errors import PermanentFailure, TemporaryFailure
 from motcua.integrations.signing import SignatureRequest, signers
-from motcua.signatures import pades, trust
+from motcua.signatures import trust
 from motcua.signatures.pki import file_name_for
-from motcua.signatures.timestamps import timestamper_for
 
 
 @signers.register("local")
@@ -36,6 +33,13 @@ class LocalSigner:
         return None
 
     def sign_pdf(self, pdf: bytes, request: SignatureRequest) -> bytes:
+        # pyHanko is loaded when something is signed, not by every process that loads the apps (``verdicts``)
+        from pyhanko.sign.general import SigningError
+        from pyhanko.sign.timestamps.common_utils import TimestampRequestError
+
+        from motcua.signatures import pades
+        from motcua.signatures.timestamps import timestamper_for
+
         path = settings.MOTCUA_SIGNING_DIR / "agencies" / file_name_for(request.agency)
         if not path.is_file():
             raise PermanentFailure(

@@ -21,12 +21,11 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from pyhanko.sign.timestamps.common_utils import TimestampRequestError
 
 from motcua.integrations.errors import PermanentFailure, TemporaryFailure
 from motcua.integrations.signing import SignaturePending, SignatureRequest, signers
-from motcua.signatures import pades, trust
-from motcua.signatures.timestamps import timestamper_for
+from motcua.signatures import trust
+from motcua.signatures.certs import der_certificates
 
 
 class _Client:
@@ -68,10 +67,16 @@ class RemoteSigner:
         return None
 
     def sign_pdf(self, pdf: bytes, request: SignatureRequest) -> bytes:
+        # pyHanko is loaded when something is signed, not by every process that loads the apps (``verdicts``)
+        from pyhanko.sign.timestamps.common_utils import TimestampRequestError
+
+        from motcua.signatures import pades
+        from motcua.signatures.timestamps import timestamper_for
+
         client = _Client()
         found = client.call("GET", f"/v1/certificates/{request.agency}")
-        certificate, *_rest = pades.der_certificates(found["certificate"].encode())
-        chain = [c for pem in found.get("chain", []) for c in pades.der_certificates(pem.encode())]
+        certificate, *_rest = der_certificates(found["certificate"].encode())
+        chain = [c for pem in found.get("chain", []) for c in der_certificates(pem.encode())]
         reference = f"{request.agency}:{request.verification_url}"[:200]
 
         def ask(digest: bytes) -> bytes:

@@ -30,6 +30,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import Prehashed
 from cryptography.hazmat.primitives.serialization import pkcs12
 
 from motcua.integrations.contrib.webhook.standin import Failure, TakesFailures
+from motcua.signatures.pki import file_name_for
 
 MAX_BODY = 64 * 1024
 FAILURE_MODES = {"http500", "http503", "timeout"}
@@ -66,18 +67,29 @@ class SignerState(TakesFailures):
 
 
 class Keys:
-    """The agencies' keys and certificates, from ``<dir>/agencies/*.p12`` (password ``<dir>/p12_password``)."""
+    """The agencies' keys and certificates, from ``<dir>/agencies/<identifier>.p12`` (password
+    ``<dir>/p12_password``), read when first asked for (the demo makes them in the background)."""
 
     def __init__(self, directory: Path) -> None:
-        password = (directory / "p12_password").read_bytes().strip()
-        self.keys: dict[str, tuple[RSAPrivateKey, bytes, list[bytes]]] = {}
-        for path in sorted((directory / "agencies").glob("*.p12")):
-            key, certificate, extra = pkcs12.load_key_and_certificates(path.read_bytes(), password)
-            assert isinstance(key, RSAPrivateKey)
-            assert certificate is not None
+        self.directory = directory
+        self.password = (directory / "p12_password").read_bytes().strip()
+        self._loaded: dict[str, tuple[RSAPrivateKey, bytes, list[bytes]]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, agency: str) -> tuple[RSAPrivateKey, bytes, list[bytes]] | None:
+        with self._lock:
+            if agency in self._loaded:
+                return self._loaded[agency]
+            path = self.directory / "agencies" / file_name_for(agency)
+            if not path.is_file():
+                return None
+            key, certificate, extra = pkcs12.load_key_and_certificates(path.read_bytes(), self.password)
+            if not isinstance(key, RSAPrivateKey) or certificate is None:
+                return None
             pem = certificate.public_bytes(serialization.Encoding.PEM)
             chain = [c.public_bytes(serialization.Encoding.PEM) for c in extra or []]
-            self.keys[path.stem] = (key, pem, chain)
+            self._loaded[agency] = (key, pem, chain)
+            return self._loaded[agency]
 
 
 class SignerHandler(BaseHTTPRequestHandler):
@@ -167,7 +179,9 @@ class SignerHandler(BaseHTTPRequestHandler):
 
     def _settle(self, pending: Pending, decision: str) -> None:
         if decision == "confirm":
-            key = self.server.keys.keys[pending.agency][0]
+            found = self.server.keys.get(pending.agency)
+            assert found is not None  # checked when the request came in
+            key = found[0]
             pending.signature = key.sign(pending.digest, PKCS1v15(), Prehashed(hashes.SHA256()))
             pending.status = "confirmed"
         else:
@@ -195,7 +209,7 @@ class SignerHandler(BaseHTTPRequestHandler):
             return
         if path.startswith("/v1/certificates/"):
             agency = path.removeprefix("/v1/certificates/")
-            found = self.server.keys.keys.get(agency)
+            found = self.server.keys.get(agency)
             if found is None:
                 self._json(404, {"reason": "không có chứng thư của cơ quan này"})
                 return
@@ -289,7 +303,7 @@ def _order_problem(body: bytes, keys: Keys) -> tuple[str, dict[str, Any]]:
     unknown = set(order) - {"agency", "hash", "hash_algorithm", "reference", "description"}
     if unknown:
         return f"trường không hiểu: {', '.join(sorted(unknown))}", {}
-    if order.get("agency") not in keys.keys:
+    if not isinstance(order.get("agency"), str) or keys.get(order["agency"]) is None:
         return "không có khóa của cơ quan này", {}
     if order.get("hash_algorithm") != "sha256":
         return "hash_algorithm phải là sha256", {}

@@ -128,7 +128,9 @@ class Command(BaseCommand):
         )
         if tsa is not None:
             # the demo PKI (CA, a key per agency, the TSA's certificate) under var/signing, made at the first run
-            subprocess.run([*command, "signing_setup"], env=env, check=False)
+            # CA and TSA now (two keys); the agencies' keys in the background, so that the demo starts at once
+            subprocess.run([*command, "signing_setup", "--authorities-only"], env=env, check=False)
+            setup = subprocess.Popen([*command, "signing_setup"], env=env, start_new_session=True)
             password_file = settings.MOTCUA_SIGNING_DIR / "p12_password"
             password = settings.MOTCUA_SIGNING_P12_PASSWORD or (
                 password_file.read_text().strip() if password_file.exists() else ""
@@ -168,6 +170,9 @@ class Command(BaseCommand):
         while not stopping and not ended:
             ended = next((name for name, child in children.items() if child.poll() is not None), "")
             time.sleep(0.2)
+        if tsa is not None and setup.poll() is None:
+            os.killpg(setup.pid, signal.SIGTERM)
+            setup.wait()
         if ended:
             self.stderr.write(f"{ended} đã dừng (mã {children[ended].returncode}); dừng các tiến trình còn lại.")
         for child in children.values():

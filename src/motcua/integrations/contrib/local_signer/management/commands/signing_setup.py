@@ -5,6 +5,7 @@ Refused with ``MOTCUA_DEBUG=0``: production keys come from the certification aut
 
 from __future__ import annotations
 
+from argparse import ArgumentParser
 from typing import Any
 
 from django.conf import settings
@@ -17,10 +18,21 @@ from motcua.signatures.pki import ensure_demo_pki
 class Command(BaseCommand):
     help = "Tạo hạ tầng khóa công khai trình diễn (CA, khóa PKCS#12 của từng cơ quan, chứng thư TSA) trong var/."
 
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument(
+            "--authorities-only",
+            action="store_true",
+            help="Chỉ CA và TSA (nhanh); khóa của các cơ quan để lần chạy sau (motcua demo chạy nền).",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEBUG:
             raise CommandError("Chỉ dùng cho bản trình diễn (MOTCUA_DEBUG=1).")
-        agencies = Agency.objects.order_by("identifier").values_list("identifier", "name")
+        agencies = (
+            []
+            if options["authorities_only"]
+            else Agency.objects.order_by("identifier").values_list("identifier", "name")
+        )
         pki, made = ensure_demo_pki(
             settings.MOTCUA_SIGNING_DIR, list(agencies), password=settings.MOTCUA_SIGNING_P12_PASSWORD
         )
