@@ -25,7 +25,8 @@ from django.utils.translation import gettext as _
 from motcua.accounts.models import User
 from motcua.documents.uploads import discard
 from motcua.dossiers.models import DocumentKind, Dossier, DossierDocument
-from motcua.dossiers.services import InvalidInput, perform, perform_as_system
+from motcua.dossiers.selectors import allowed_actions_for
+from motcua.dossiers.services import InvalidInput, NotPermitted, perform, perform_as_system
 from motcua.rules.lifecycle import ActionType
 from motcua.signatures import trust
 from motcua.signatures.models import SignedDocument, SignedKind
@@ -112,6 +113,9 @@ def accept_signed_upload(
     """A result the official signed with their desktop signing tool, accepted only if it verifies against the trust
     list (RULES.md §13: validated server-side before it is accepted), then recorded like any result: ``record_result``
     by the officer (the table decides whether they may), the file, and its ``SignedDocument`` — one transaction."""
+    if ActionType.RECORD_RESULT not in allowed_actions_for(user, dossier):
+        # who may record a result is the lifecycle table's to say; asked first, so nothing is verified for nobody
+        raise NotPermitted(_("Bạn không thể cập nhật kết quả của hồ sơ này lúc này."))
     data = upload.read()
     upload.seek(0)
     if not is_pdf(data):

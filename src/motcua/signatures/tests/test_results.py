@@ -191,3 +191,11 @@ def test_a_desktop_result_that_does_not_verify_is_refused(approved, staff, test_
         assert why in answer.json()["detail"]
     assert not SignedDocument.objects.exists()
     assert not DossierAction.objects.filter(dossier=approved, type="record_result").exists()
+
+
+@pytest.mark.django_db
+def test_only_an_officer_who_may_record_the_result_may_bring_one(approved, staff, test_pki, tsa_url) -> None:
+    good = _desktop_signed(test_pki, tsa_url, test_pki.signer())
+    answer = Api(staff["specialist"]).upload(f"/dossiers/{approved.code}/results", {"file": _upload(good)})
+    assert answer.status_code == 403
+    assert not SignedDocument.objects.exists()
