@@ -17,8 +17,8 @@ from hypothesis import HealthCheck, settings
 from motcua.catalog.interchange import demo_catalog as read_demo_catalog
 from motcua.catalog.interchange import load_catalog
 
-#: Fixtures shared by the tests of several apps (the commune of the demo catalogue and its officers).
-pytest_plugins = ["motcua.dossiers.tests.fixtures"]
+#: Fixtures shared by the tests of several apps (the commune of the demo catalogue and its officers; a test PKI).
+pytest_plugins = ["motcua.dossiers.tests.fixtures", "motcua.signatures.tests.fixtures"]
 
 settings.register_profile("default", deadline=None, max_examples=200, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("quick", deadline=None, max_examples=30)

@@ -62,6 +62,7 @@ SMOKES: list[Smoke] = [
     Smoke(("bench/payments_ipn.py", "--smoke", "--pg", "{pg}"), needs_postgres=True, database="motcua_bench_{pid}"),
     Smoke(("bench/scorecard_scale.py", "--smoke", "--pg", "{pg}"), needs_postgres=True, database="motcua_bench_{pid}"),
     Smoke(("bench/early_warning_backtest.py", "--smoke")),
+    Smoke(("bench/signing.py", "--smoke")),
 ]
 
 

@@ -38,6 +38,7 @@ from motcua.payments.api import router as payments_router
 from motcua.portal.api import router as portal_router
 from motcua.reform.api import router as reform_router
 from motcua.reform.errors import ReformError
+from motcua.signatures.api import router as signatures_router
 from motcua.validation import UNREADABLE_BODY, UNREADABLE_JSON, describe, summary
 
 logger = logging.getLogger("django.request")
@@ -99,6 +100,7 @@ api.add_router("", reform_router)
 api.add_router("", portal_router)
 api.add_router("", datastore_router)
 api.add_router("", payments_router)
+api.add_router("", signatures_router)
 
 
 @api.exception_handler(ValidationError)

@@ -88,6 +88,9 @@ INSTALLED_APPS = [
     "motcua.payments.contrib.vnpay",
     "motcua.payments.contrib.paygov",
     "motcua.payments.contrib.counter",
+    "motcua.signatures",  # signed results, their verification (issue 12)
+    "motcua.integrations.contrib.local_signer",  # PKCS#12 signer, the signing destination, the TSA stand-in
+    "motcua.integrations.contrib.remote_signer",  # hash-only remote signing service + its stand-in
 ]
 
 MIDDLEWARE = [
@@ -193,6 +196,34 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 MOTCUA_CATALOG_IMPORT_MAX_BYTES = int(os.environ.get("MOTCUA_CATALOG_IMPORT_MAX_BYTES", 50 * 1024 * 1024))
 # Public address of the site, printed on paper forms (the receipt's QR code links to the tracking page).
 MOTCUA_PUBLIC_URL = os.environ.get("MOTCUA_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# --- Digital signatures (issue 12; README "Signed results") --------------------------------------------
+# Where the keys live: agencies/<electronic identifier>.p12 (the demo PKI is generated there by signing-setup).
+MOTCUA_SIGNING_DIR = Path(os.environ.get("MOTCUA_SIGNING_DIR", str(VAR_DIR / "signing")))
+MOTCUA_SIGNER = os.environ.get("MOTCUA_SIGNER", "local")  # which plugin of the signing edge signs results
+MOTCUA_SIGNING_P12_PASSWORD = os.environ.get("MOTCUA_SIGNING_P12_PASSWORD", "")
+MOTCUA_TSA_URL = os.environ.get("MOTCUA_TSA_URL", "")  # the RFC 3161 timestamp authority
+MOTCUA_TSA_TIMEOUT_SECONDS = float(os.environ.get("MOTCUA_TSA_TIMEOUT_SECONDS", "10"))
+# The remote signing service (MOTCUA_SIGNER=remote): hash sent, signature back once the official confirms.
+MOTCUA_REMOTE_SIGNER_URL = os.environ.get("MOTCUA_REMOTE_SIGNER_URL", "")
+MOTCUA_REMOTE_SIGNER_TOKEN = os.environ.get("MOTCUA_REMOTE_SIGNER_TOKEN", "")
+MOTCUA_REMOTE_SIGNER_WAIT_SECONDS = float(os.environ.get("MOTCUA_REMOTE_SIGNER_WAIT_SECONDS", "20"))
+MOTCUA_SIGNING_FONT = os.environ.get("MOTCUA_SIGNING_FONT", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+
+
+def _paths(name: str, demo_default: Path) -> list[str]:
+    """A comma-separated list of files; unset in debug mode: the demo PKI's file (never in production)."""
+    value = os.environ.get(name, "")
+    if value:
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return [str(demo_default)] if DEBUG else []
+
+
+# The trust list (PEM files of root certificates) and the revocation lists embedded with each signature.
+MOTCUA_SIGNING_TRUST_ROOTS = _paths("MOTCUA_SIGNING_TRUST_ROOTS", MOTCUA_SIGNING_DIR / "ca.pem")
+MOTCUA_SIGNING_CRLS = _paths("MOTCUA_SIGNING_CRLS", MOTCUA_SIGNING_DIR / "ca.crl")
+# Largest PDF the public verification accepts.
+MOTCUA_VERIFY_MAX_BYTES = int(os.environ.get("MOTCUA_VERIFY_MAX_BYTES", 20 * 1024 * 1024))
 
 # --- Security -------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -21,5 +21,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("motcua.payments.urls")),
+    path("verify/", include("motcua.signatures.urls")),
     path("", include("motcua.web.urls")),
 ]

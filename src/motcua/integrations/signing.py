@@ -7,6 +7,7 @@ confirmed yet raises ``SignaturePending`` (a temporary failure: the task is trie
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +23,8 @@ class SignatureRequest:
     reason: str
     location: str
     verification_url: str  # printed as a QR code in the visible stamp
+    agency_name: str = ""  # printed in the stamp (issue 12: the stamp names agency, signer and time)
+    signing_time: datetime | None = None  # the time printed in the stamp; None: now
 
 
 class SignaturePending(TemporaryFailure):

@@ -147,7 +147,8 @@ TRANSITIONS: Mapping[ActionType, Transition] = {
     ActionType.AGENCY_ANSWER: _t({S.PROCESSING}, S.PROCESSING, *_STEP_ANY),
     ActionType.SEND_BACK: _t({S.PROCESSING}, S.PROCESSING, *_STEP_ANY),
     ActionType.APPROVE: _t({S.PROCESSING}, S.PROCESSING, (Role.LEADER, Where.STEP)),
-    ActionType.RECORD_RESULT: _t({S.PROCESSING, S.AWAITING_PAYMENT}, None, *_STEP_ANY, _DESK),
+    # the system actor: the worker records the result it has just signed (issue 12, docs/decisions.md)
+    ActionType.RECORD_RESULT: _t({S.PROCESSING, S.AWAITING_PAYMENT}, None, *_STEP_ANY, _DESK, _SYSTEM),
     ActionType.MARK_RESULT_READY: _t({S.PROCESSING}, S.RESULT_READY, *_STEP_ANY),
     ActionType.RETURN_RESULT: _t({S.RESULT_READY}, S.RETURNED, (Role.COUNTER, Where.STEP), _DESK),
     ActionType.WITHDRAW: _t(set(ACTIVE_STATUSES - {S.RESULT_READY}), S.WITHDRAWN, _DESK, _APPLICANT),

@@ -58,9 +58,12 @@ def test_the_demo_runs_server_worker_and_standin_and_delivers(
         "MOTCUA_VNPAY_HASH_SECRET",
         "MOTCUA_PAYGOV_URL",
         "MOTCUA_PAYGOV_SECRET",
+        "MOTCUA_TSA_URL",
+        "MOTCUA_REMOTE_SIGNER_URL",
     ):
         env.pop(name, None)
     sms, identity, vnpay_port, paygov_port = free_port(), free_port(), free_port(), free_port()
+    tsa, remote = free_port(), free_port()
     log = tmp_path / "demo.log"
     with log.open("w") as out:
         demo = subprocess.Popen(
@@ -81,6 +84,10 @@ def test_the_demo_runs_server_worker_and_standin_and_delivers(
                 str(vnpay_port),
                 "--paygov-port",
                 str(paygov_port),
+                "--tsa-port",
+                str(tsa),
+                "--remote-signer-port",
+                str(remote),
                 "--noreload",
             ],
             stdout=out,
@@ -99,6 +106,8 @@ def test_the_demo_runs_server_worker_and_standin_and_delivers(
                 and answers(f"http://127.0.0.1:{identity}/.well-known/openid-configuration")
                 and answers(f"http://127.0.0.1:{vnpay_port}/_standin/received")
                 and answers(f"http://127.0.0.1:{paygov_port}/_standin/received")
+                and answers(f"http://127.0.0.1:{tsa}/_standin/received")
+                and answers(f"http://127.0.0.1:{remote}/_standin/received")
             ),
             what="demo",
             timeout=90,  # five processes starting on a machine shared with other runs
@@ -111,6 +120,8 @@ def test_the_demo_runs_server_worker_and_standin_and_delivers(
         signin = httpx.get(f"http://127.0.0.1:{web}/signin/oidc/", timeout=10)  # the demo's portal uses it
         assert signin.status_code == 302
         assert signin.headers["Location"].startswith(issuer + "/authorize?")
+        assert f"dấu thời gian giả lập tại http://127.0.0.1:{tsa}/" in log.read_text()
+        assert (tmp_path / "var" / "signing" / "ca.pem").is_file()  # the demo PKI, made at the first run
         mail = tmp_path / "var" / "mail"
         assert f"Thư điện tử: ghi thành tệp trong file://{mail}" in log.read_text()
         # an action taken now reaches the demo's stand-ins through the demo's worker, its e-mail the demo's var/mail

@@ -12,7 +12,10 @@ in through the stand-in identity provider (``--identity-port``, 8017 by default;
 ``var/oidc_demo_secret``), and the demo's dossiers, loaded before, are put in the outbox for it
 (``national_portal_backfill``); when VNPay's and the national payment platform's settings are unset, payments go
 to their stand-in gateways (``--vnpay-port`` 8013, ``--paygov-port`` 8014; secrets generated once into
-``var/vnpay_demo_secret``, ``var/paygov_demo_secret``), which call the demo's server back (IPN, result callback).
+``var/vnpay_demo_secret``, ``var/paygov_demo_secret``), which call the demo's server back (IPN, result callback);
+when ``MOTCUA_TSA_URL`` is unset, the demo PKI is made under ``var/signing`` (``signing_setup``) and results are
+signed with a stand-in timestamp authority (``--tsa-port``, 8015); a stand-in remote signing service runs on
+``--remote-signer-port`` (8016; used with ``MOTCUA_SIGNER=remote``).
 With ``MOTCUA_DEBUG=0`` an unset setting stays unset: the destination is "not configured", never a stand-in.
 """
 
@@ -120,6 +123,8 @@ class Command(BaseCommand):
         parser.add_argument("--population-port", type=int, default=8018, help="Cổng của CSDL dân cư giả lập.")
         parser.add_argument("--vnpay-port", type=int, default=8013, help="Cổng của cổng VNPay giả lập.")
         parser.add_argument("--paygov-port", type=int, default=8014, help="Cổng của nền tảng thanh toán giả lập.")
+        parser.add_argument("--tsa-port", type=int, default=8015, help="Cổng của máy chủ dấu thời gian giả lập.")
+        parser.add_argument("--remote-signer-port", type=int, default=8016, help="Cổng của dịch vụ ký từ xa giả lập.")
         parser.add_argument("--noreload", action="store_true", help="Máy chủ web không tự nạp lại khi mã thay đổi.")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -224,6 +229,35 @@ class Command(BaseCommand):
             self.stdout.write(f"Nền tảng thanh toán quốc gia: bản giả lập tại {payments['MOTCUA_PAYGOV_URL']}")
         else:
             self.stdout.write(f"Nền tảng thanh toán quốc gia: {settings.MOTCUA_PAYGOV_URL or 'chưa cấu hình.'}")
+        tsa = standin_url_for_demo(
+            debug=settings.DEBUG, configured_url=settings.MOTCUA_TSA_URL, port=options["tsa_port"]
+        )
+        if tsa is not None:
+            # the demo PKI (CA, a key per agency, the TSA's certificate) under var/signing, made at the first run
+            # CA and TSA now (two keys); the agencies' keys in the background, so that the demo starts at once
+            subprocess.run([*command, "signing_setup", "--authorities-only"], env=env, check=False)
+            setup = subprocess.Popen([*command, "signing_setup"], env=env, start_new_session=True)
+            password_file = settings.MOTCUA_SIGNING_DIR / "p12_password"
+            password = settings.MOTCUA_SIGNING_P12_PASSWORD or (
+                password_file.read_text().strip() if password_file.exists() else ""
+            )
+            env.update(MOTCUA_TSA_URL=tsa, MOTCUA_SIGNING_P12_PASSWORD=password)
+            programs.append(("tsa-standin", [*command, "tsa_standin", "--port", str(options["tsa_port"])]))
+            self.stdout.write(
+                f"Ký số: khóa trình diễn trong {settings.MOTCUA_SIGNING_DIR}, dấu thời gian giả lập tại {tsa}"
+            )
+        else:
+            self.stdout.write(f"Ký số: dấu thời gian {settings.MOTCUA_TSA_URL or 'chưa cấu hình (MOTCUA_TSA_URL).'}")
+        remote_port = options["remote_signer_port"]
+        remote = standin_url_for_demo(
+            debug=settings.DEBUG, configured_url=settings.MOTCUA_REMOTE_SIGNER_URL, port=remote_port
+        )
+        if remote is not None and tsa is not None:
+            token = settings.MOTCUA_REMOTE_SIGNER_TOKEN or _demo_secret("remote_signer_demo_token")
+            env.update(MOTCUA_REMOTE_SIGNER_URL=remote, MOTCUA_REMOTE_SIGNER_TOKEN=token)
+            argv = [*command, "remote_signer_standin", "--port", str(remote_port), "--token", token]
+            programs.append(("remote-signer-standin", argv))
+            self.stdout.write(f"Ký số từ xa: dịch vụ giả lập tại {remote} (ứng dụng của người ký: {remote}_standin/)")
         programs.append(("worker", [*command, "worker"]))
         server = [*command, "runserver", options["addr"]]
         programs.append(("server", [*server, "--noreload"] if options["noreload"] else server))
@@ -242,6 +276,9 @@ class Command(BaseCommand):
         while not stopping and not ended:
             ended = next((name for name, child in children.items() if child.poll() is not None), "")
             time.sleep(0.2)
+        if tsa is not None and setup.poll() is None:
+            os.killpg(setup.pid, signal.SIGTERM)
+            setup.wait()
         if ended:
             self.stderr.write(f"{ended} đã dừng (mã {children[ended].returncode}); dừng các tiến trình còn lại.")
         for child in children.values():
