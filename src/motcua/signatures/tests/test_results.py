@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from motcua.datastore.models import StoredDocument
 from motcua.dossiers.models import DocumentKind, DossierAction, DossierDocument
 from motcua.dossiers.tests.test_api import Api
 from motcua.integrations.delivery import DELIVERED, RETRY, deliver
@@ -50,6 +51,13 @@ def test_approval_is_signed_in_the_worker_and_recorded_once(signing_settings, co
     assert recorded.payload["documents"] == [signed.document_id]
     dossier.refresh_from_db()
     assert dossier.result_recorded
+    # the signed result is in the applicant's data store, with its signature status
+    stored = StoredDocument.objects.get(document_id=signed.document_id)
+    assert (stored.owner_number, stored.source, stored.signature_status) == (
+        dossier.applicant_id_number,
+        "result",
+        "valid",
+    )
 
     # the results list, as the dossier's officers see it; the download is the signed file
     api = Api(staff["counter"])
