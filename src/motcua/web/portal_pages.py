@@ -25,6 +25,7 @@ from motcua.dossiers.models import ApplicantType, Dossier, ResultDelivery
 from motcua.dossiers.plans import terms_of
 from motcua.dossiers.selectors import allowed_actions_for
 from motcua.dossiers.services import Applicant, Intake, open_dossier, perform
+from motcua.payments.selectors import pay_panel
 from motcua.portal import selectors
 from motcua.portal.services import discard_draft, rate_dossier, save_draft
 from motcua.rules.lifecycle import ActionType
@@ -141,6 +142,7 @@ def _dossier_context(request: HttpRequest, dossier: Dossier, error: DossierError
         "new": request.GET.get("moi") == "1",
         "error": error,
         "form_key": secrets.token_urlsafe(16),
+        "pay": pay_panel(request.user, dossier.code),  # the fees and the pay buttons (issue 11)
     }
 
 

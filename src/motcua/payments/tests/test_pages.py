@@ -9,6 +9,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from django.template.loader import render_to_string
 from django.test import Client
+from django.urls import reverse
 
 from motcua.accounts.models import User
 from motcua.catalog.models import Agency
@@ -109,6 +110,10 @@ def test_the_citizens_pay_panel_shows_the_lines_and_sends_to_the_gateway(
     page = client.get(f"/payments/dossiers/{dossier.code}/pay").content.decode()
     assert "Phí chứng thực bản sao" in page
     assert 'value="vnpay"' in page
+    # the same panel on the citizen's own dossier page of the portal
+    own = client.get(reverse("web:my-dossier", args=[dossier.code])).content.decode()
+    assert "Phí chứng thực bản sao" in own
+    assert 'value="vnpay"' in own
     gone = client.post(f"/payments/dossiers/{dossier.code}/pay", {"provider": "vnpay"})
     assert gone.status_code == 302
     assert gone["Location"].startswith(vnpay_standin.base_url)  # type: ignore[attr-defined]
