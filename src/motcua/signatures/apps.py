@@ -7,3 +7,8 @@ class SignaturesConfig(AppConfig):
     label = "signatures"
     verbose_name = _("Chữ ký số, kết quả điện tử")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from motcua.signatures.into_store import connect
+
+        connect()
