@@ -20,16 +20,18 @@ from django.views.decorators.http import require_http_methods, require_POST
 from motcua.accounts.models import AccountType, User
 from motcua.catalog.models import Offering
 from motcua.catalog.selectors import offering_for_intake
+from motcua.datastore.presenting import chosen_from
 from motcua.dossiers.errors import DossierError
 from motcua.dossiers.models import ApplicantType, Dossier, ResultDelivery
 from motcua.dossiers.plans import terms_of
 from motcua.dossiers.selectors import allowed_actions_for
-from motcua.dossiers.services import Applicant, Intake, open_dossier, perform
+from motcua.dossiers.services import Applicant, ChecklistItem, Intake, open_dossier, perform
 from motcua.payments.selectors import pay_panel
 from motcua.portal import selectors
 from motcua.portal.services import discard_draft, rate_dossier, save_draft
 from motcua.rules.lifecycle import ActionType
 from motcua.rules.rating import CRITERIA, POINTS, SATISFACTION_LABELS, may_rate
+from motcua.web.store_pages import apply_offers
 
 APPLICANT_FIELDS = ("type", "name", "id_number", "phone", "email", "address")
 
@@ -55,8 +57,13 @@ def _prefill(user: User) -> dict[str, str]:
     }
 
 
-def _apply_context(offering: Offering, values: dict[str, Any], error: DossierError | None) -> dict[str, Any]:
+def _apply_context(
+    offering: Offering, values: dict[str, Any], error: DossierError | None, user: User
+) -> dict[str, Any]:
+    number = user.personal_id_number
     return {
+        # the applicant's stored documents that satisfy a requirement, offered instead of an upload (RULES §6)
+        "offers": apply_offers(user, offering, number) if number else [],
         "offering": offering,
         "procedure": offering.procedure,
         # the checklist intake checks against (the offering's online terms), not a second reading of the catalogue
@@ -81,7 +88,7 @@ def apply(request: HttpRequest, code: str, agency: str) -> HttpResponse:
     user = request.user
     if request.method == "GET":
         values = _prefill(user) | selectors.draft_data(user, offering.pk)
-        return render(request, "web/portal/apply.html", _apply_context(offering, values, None))
+        return render(request, "web/portal/apply.html", _apply_context(offering, values, None, user))
     values = {name: request.POST.get(f"applicant_{name}", "")[:300] for name in APPLICANT_FIELDS}
     values |= {
         "subject": request.POST.get("subject", "")[:500],
@@ -90,19 +97,29 @@ def apply(request: HttpRequest, code: str, agency: str) -> HttpResponse:
     }
     if request.POST.get("intent") == "draft":
         save_draft(user, offering.pk, {k: v for k, v in values.items() if k != "form_key"})
-        context = _apply_context(offering, values, None) | {"saved": True}
+        context = _apply_context(offering, values, None, user) | {"saved": True}
         return render(request, "web/portal/apply.html", context)
+    documents = terms_of(offering, "online").data["documents"]
     files = {
         document["id"]: request.FILES.getlist(f"document_{document['id']}")
-        for document in terms_of(offering, "online").data["documents"]
+        for document in documents
         if request.FILES.getlist(f"document_{document['id']}")
     }
+    chosen, consent = chosen_from(request.POST)  # documents taken from the applicant's data store instead
+    forms = {document["id"]: document["form"] for document in documents}
+    checklist = [
+        ChecklistItem(requirement, forms[requirement], store_document=stored)
+        for requirement, stored in chosen.items()
+        if requirement in forms
+    ]
     intake = Intake(
         offering=offering,
         channel="online",
         applicant=Applicant(**{name: values[name] for name in APPLICANT_FIELDS}),
         subject=values["subject"],
         files=files,
+        checklist=checklist,
+        store_consent=consent,
         result_delivery=values["result_delivery"],
     )
     try:
@@ -110,7 +127,7 @@ def apply(request: HttpRequest, code: str, agency: str) -> HttpResponse:
             intake, user=user, idempotency_key=f"portal:{values['form_key']}" if values["form_key"] else None
         )
     except DossierError as error:
-        context = _apply_context(offering, values, error)
+        context = _apply_context(offering, values, error, user)
         return render(request, "web/portal/apply.html", context, status=error.status_code)
     discard_draft(user, offering.pk)
     return HttpResponseRedirect(reverse("web:my-dossier", args=[dossier.code]) + "?moi=1")

@@ -10,8 +10,11 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from motcua.accounts.models import User
+from motcua.datastore.models import StoredDocument, StoreUse
+from motcua.datastore.tests.helpers import received_with_files
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.plans import terms_of
 from motcua.dossiers.services import perform
@@ -213,3 +216,50 @@ def test_a_citizen_reaches_nothing_of_anybody_else(browser: Client, commune: Any
     assert dossier.code not in stranger.get("/my/").content.decode()
     dossier.refresh_from_db()
     assert dossier.status == "submitted"
+
+
+def test_applying_again_offers_the_stored_document_and_takes_it_with_consent(
+    browser: Client, commune: Any, staff: Any, citizen: User
+) -> None:
+    """RULES §6: a paper already accepted is not asked again. The citizen's identity paper, accepted with a birth
+    registration (1.001193), is offered on the apply page of another procedure needing one (2.000528), taken
+    with consent instead of an upload, and recorded as taken from the store."""
+    earlier = received_with_files(offering_of("1.001193", commune), staff["counter"], timezone.now(), "019090000123")
+    Dossier.objects.filter(pk=earlier.pk).update(applicant_user=citizen)
+    identity = StoredDocument.objects.get(dossier=earlier, kind="giay-to-tuy-than")
+    target = offering_of("2.000528", commune)
+    requirement = next(d["id"] for d in terms_of(target, "online").data["documents"] if "tùy thân" in d["name"].lower())
+    url = f"/procedures/2.000528/apply/{commune.identifier}/"
+    page = browser.get(url).content.decode()
+    assert "Giấy tờ có sẵn trong kho dữ liệu điện tử" in page
+    assert f'name="store_{requirement}" id="store_{requirement}-{identity.pk}" value="{identity.pk}"' in page
+    form = {
+        "applicant_type": "citizen",
+        "applicant_name": "Nguyễn Văn An",
+        "applicant_id_number": "019090000123",
+        "result_delivery": "online",
+        "intent": "submit",
+        "form_key": "lan-hai",
+        f"store_{requirement}": str(identity.pk),
+    }
+
+    def uploads() -> dict[str, SimpleUploadedFile]:  # every other required paper, fresh for each post
+        return {
+            f"document_{d['id']}": SimpleUploadedFile(f"g-{d['id']}.pdf", PDF, content_type="application/pdf")
+            for d in terms_of(target, "online").data["documents"]
+            if not d["condition"] and d["form"] != "present_only" and d["id"] != requirement
+        }
+
+    refused = browser.post(url, form | uploads())  # no consent: nothing filed, the reason in Vietnamese
+    assert refused.status_code == 422
+    assert "Cần sự đồng ý của người nộp hồ sơ" in refused.content.decode()
+    assert not Dossier.objects.filter(procedure__code="2.000528").exists()
+    taken = browser.post(url, form | uploads() | {"store_consent": "on", "form_key": "lan-ba"})
+    assert taken.status_code == 302, taken.content.decode()[:2000]
+    dossier = Dossier.objects.get(procedure__code="2.000528")
+    use = StoreUse.objects.get(dossier=dossier)
+    assert (use.required_document_id, use.stored_document_id, use.consent_channel) == (
+        requirement,
+        identity.pk,
+        "online",
+    )
