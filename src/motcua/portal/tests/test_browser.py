@@ -20,8 +20,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, sync_playwright
 
+from motcua.datastore.models import StoredDocument, StoreUse
+from motcua.datastore.tests.helpers import received_with_files
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.plans import terms_of
 from motcua.dossiers.services import perform
@@ -193,9 +196,29 @@ def test_a_citizen_files_supplements_downloads_and_rates(
         page.goto(base + f"/track/{dossier.code}/")
         check_accessibility("public tracking")
         assert page.get_by_role("heading", name="Quá trình xử lý").is_visible()
-    # PLACE FOR THE DATASTORE STEP (issue 10): "the citizen applies again for another procedure, reusing the
-    # stored document" — the personal data store's work adds it here, with the same ``step`` and accessibility check.
-    assert len(checked) == 10, sorted(checked)
+    # the citizen applies again, for another procedure, reusing a paper already accepted: their identity paper,
+    # received at the counter with a birth registration (1.001193), is offered on the apply page of 2.000528
+    earlier = received_with_files(offering_of("1.001193", commune), staff["counter"], timezone.now(), "019090000123")
+    identity = StoredDocument.objects.get(dossier=earlier, kind="giay-to-tuy-than")
+    target = offering_of("2.000528", commune)
+    needs = terms_of(target, "online").data["documents"]
+    requirement = next(d["id"] for d in needs if d["document_type"] == "giay-to-tuy-than")
+    with step(page, "reuse", tmp_path):
+        page.goto(base + f"/procedures/2.000528/apply/{commune.identifier}/")
+        check_accessibility("apply form with stored documents")
+        page.locator(f"#store_{requirement}-{identity.pk}").check()
+        page.get_by_label(re.compile("đồng ý để cơ quan giải quyết sử dụng các giấy tờ đã chọn")).check()
+        for document in needs:
+            if not document["condition"] and document["form"] != "present_only":
+                page.set_input_files(
+                    f"#document_{document['id']}",
+                    files=[{"name": f"giay-to-{document['id']}.pdf", "mimeType": "application/pdf", "buffer": PDF}],
+                )
+        page.get_by_role("button", name="Nộp hồ sơ").click()
+        page.get_by_text("Đã nộp hồ sơ thành công").wait_for()
+    again = Dossier.objects.get(procedure__code="2.000528")
+    assert StoreUse.objects.filter(dossier=again, stored_document=identity, required_document_id=requirement).exists()
+    assert len(checked) == 11, sorted(checked)
     problems = {name: found for name, found in checked.items() if found}
     assert problems == {}, f"axe-core: serious or critical violations: {problems}"
 
