@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 
 from motcua.accounts.models import User
 from motcua.datastore.errors import StoreRefused
-from motcua.datastore.models import SignatureStatus, StoredDocument, StoreUse
+from motcua.datastore.models import DocumentType, SignatureStatus, StoredDocument, StoreUse
 from motcua.datastore.selectors import owned_by
-from motcua.rules.document_kinds import is_valid
+from motcua.rules.document_kinds import DEFAULT_KINDS, is_valid
 from motcua.rules.identity import normalise_identifier
 
 
@@ -119,3 +119,24 @@ def set_signature_status(document_id: int, status: str) -> int:
     if status not in SignatureStatus.values:
         raise ValueError(status)
     return StoredDocument.objects.filter(document_id=document_id).update(signature_status=status)
+
+
+def seed_default_kinds() -> int:
+    """Put the starting kinds (``rules.document_kinds.DEFAULT_KINDS``) in an empty kinds table, as the
+    migration ``0002_seed_document_types`` does; returns how many were added (0 when the table has rows).
+
+    For a database emptied after its migrations (a test's flush): the province's own edits are never
+    overwritten, since nothing is added to a table that has any row."""
+    if DocumentType.objects.exists():
+        return 0
+    DocumentType.objects.bulk_create(
+        DocumentType(
+            slug=kind.slug,
+            name=kind.name,
+            phrases=list(kind.phrases),
+            validity_months=kind.validity_months,
+            position=position * 10,
+        )
+        for position, kind in enumerate(DEFAULT_KINDS)
+    )
+    return len(DEFAULT_KINDS)
