@@ -173,7 +173,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-if not DEBUG:  # collectstatic's hashed, compressed copies, served by WhiteNoise with far-future caching
+if MOTCUA_PRODUCTION:  # collectstatic's hashed, compressed copies (docs/deploy.md), served with far-future caching
     STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
 if os.environ.get("MOTCUA_S3_BUCKET"):  # uploads in S3-compatible storage (pip install 'motcua[s3]')
     STORAGES["default"] = {

@@ -294,7 +294,7 @@ class DossierAction(models.Model):
     # the moments the action computed from the working calendar (rules.lifecycle.Facts): a fold uses them
     facts = models.JSONField(default=dict)
     # rules.audit.link of the previous action's chain_hash and this action's content (tamper evidence)
-    chain_hash = models.CharField(max_length=64, editable=False, default="")
+    chain_hash = models.CharField(max_length=64, editable=False, default="", db_default="")  # raw-SQL loaders
 
     objects = AppendOnlyQuerySet.as_manager()
 
