@@ -20,7 +20,8 @@ from motcua.rules.document_kinds import (
     valid_until,
 )
 
-SAMPLE = Path("/work/shared/data/catalog/thai-nguyen-sample.yaml")
+# a copy of ../shared/data/catalog/thai-nguyen-sample.yaml, kept with the test so that any clone runs it
+SAMPLE = Path(__file__).resolve().parent / "data" / "thai-nguyen-sample.yaml"
 FIXTURE = Path(__file__).resolve().parents[2] / "catalog" / "fixtures" / "demo_catalog.yaml"
 
 #: Names copied from the catalogue data, with the kind a person reading them gives them.
