@@ -6,14 +6,21 @@ the lease on each outbox row. Between tasks it wakes the outbox messages whose t
 mid-delivery: its lease expires, then its message is tried again), and once a day it seals the action log
 (``dossiers.audit.seal_pending``).
 
-SIGTERM or SIGINT: the current task (one delivery) finishes, then the worker exits; a second signal stops
-it at once (the message it held is delivered again after its lease, with the same key).
+SIGTERM or SIGINT: the current task (one delivery) or sweep finishes, then the worker exits with 0; a second
+signal stops it at once with 1 (the message it held is delivered again after its lease, with the same key).
+The first signal only asks the loop to stop. django-tasks' own handler calls ``sys.exit(0)`` from wherever the
+worker is when no task runs, which can be in the middle of a sweep's or a claim's statement; a worker stopped that
+way once exited with 1 on PostgreSQL under load (not reproduced alone), and leaving between two steps removes the
+possibility.
 """
 
 from __future__ import annotations
 
 import logging
+import signal
+import threading
 import time
+from types import FrameType
 
 from django.db import OperationalError, close_old_connections
 from django.utils import timezone
@@ -47,6 +54,14 @@ class OutboxWorker(Worker):
         self.sweep_seconds = sweep_seconds
         self.until_idle = until_idle
         self.retry_now = retry_now
+        self._stopping = threading.Event()  # set by the first signal; ends the wait between two polls
+
+    def shutdown(self, signum: int, frame: FrameType | None) -> None:
+        if not self.running:  # the second signal: django-tasks' immediate exit
+            super().shutdown(signum, frame)
+        logger.warning("worker %s: %s, stopping after the current step", self.worker_id, signal.strsignal(signum))
+        self.running = False
+        self._stopping.set()
 
     def run(self) -> None:
         logger.info("worker %s started%s", self.worker_id, " (until idle)" if self.until_idle else "")
@@ -68,7 +83,7 @@ class OutboxWorker(Worker):
             if self.until_idle and not work_is_due(timezone.now()):
                 logger.info("worker %s: nothing due, exiting", self.worker_id)
                 return
-            time.sleep(self.interval)
+            self._stopping.wait(self.interval)
 
     def _sweep(self) -> None:
         try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import signal
 import subprocess
+import time
 from collections import defaultdict
 from typing import Any
 
@@ -80,7 +81,7 @@ def test_a_failing_receiver_gets_retries_with_backoff_then_the_message(
     worker = workers.start(MOTCUA_OUTBOX_BACKOFF_SECONDS=base)
     wait_until(lambda: set(states().values()) == {OutboxState.DELIVERED}, timeout=60, what="delivery")
     worker.send_signal(signal.SIGTERM)
-    assert worker.wait(timeout=10) == 0
+    assert worker.wait(timeout=10) == 0, worker.log.read_text()  # type: ignore[attr-defined]
 
     received = webhook.received()
     assert received["processed"] == [first_key, second_key]
@@ -123,6 +124,16 @@ def test_a_refusal_is_dead_at_once_holds_back_the_dossier_and_is_redriven_from_t
     assert set(states().values()) == {OutboxState.DELIVERED}
     assert OutboxMessage.objects.get(idempotency_key=first).redrive_count == 1
     assert_each_dossier_in_order(received, [dossier])
+
+
+def test_sigterm_ends_an_idle_workers_wait_between_polls(workers: Workers) -> None:
+    """An idle worker leaves on SIGTERM without waiting out its poll interval (30 s here), with status 0."""
+    worker = workers.start("--interval", "30", MOTCUA_OUTBOX_SWEEP_SECONDS=3600)
+    wait_until(lambda: "started" in worker.log.read_text(), what="the worker to start")  # type: ignore[attr-defined]
+    time.sleep(0.5)  # into the wait between two polls
+    worker.send_signal(signal.SIGTERM)
+    assert worker.wait(timeout=20) == 0, worker.log.read_text()  # type: ignore[attr-defined]
+    assert "stopping after the current step" in worker.log.read_text()  # type: ignore[attr-defined]
 
 
 def test_sigterm_lets_the_current_delivery_finish(webhook: Standin, workers: Workers, commune: Any, staff: Any) -> None:

@@ -3,26 +3,20 @@ identity provider (OpenID Connect with PKCE; docs/components/identity-standin.md
 
 from __future__ import annotations
 
-import os
-import signal
 from argparse import ArgumentParser
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from motcua.integrations.contrib.oidc.standin import DEMO_CITIZEN, ProviderServer
+from motcua.integrations.standin_command import StandinCommand, setting_or_option
 
 
-def _stop(signum: int, frame: Any) -> None:
-    raise KeyboardInterrupt
-
-
-class Command(BaseCommand):
+class Command(StandinCommand):
     help = "Nhà cung cấp định danh giả lập (OpenID Connect, PKCE, mã định danh ký RS256) với một công dân mẫu."
+    default_port, service_name = 8017, "identity"
 
-    def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("--port", type=int, default=8017, help="Cổng (0: chọn một cổng trống và in ra).")
-        parser.add_argument("--host", default="127.0.0.1")
+    def add_standin_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--issuer", default="", help="Định danh nhà cung cấp; mặc định http://HOST:PORT.")
         parser.add_argument("--client-id", default="", help="Mặc định MOTCUA_OIDC_CLIENT_ID.")
         parser.add_argument("--client-secret", default="", help="Mặc định MOTCUA_OIDC_CLIENT_SECRET.")
@@ -30,31 +24,25 @@ class Command(BaseCommand):
             "--redirect-uri", action="append", default=[], help="Địa chỉ quay lại được đăng ký (lặp lại được)."
         )
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        client_id = options["client_id"] or os.environ.get("MOTCUA_OIDC_CLIENT_ID", "")
-        secret = options["client_secret"] or os.environ.get("MOTCUA_OIDC_CLIENT_SECRET", "")
+    def make_server(self, address: tuple[str, int], options: dict[str, Any]) -> ProviderServer:
+        client_id = setting_or_option(options, "client_id", "MOTCUA_OIDC_CLIENT_ID")
+        secret = setting_or_option(options, "client_secret", "MOTCUA_OIDC_CLIENT_SECRET")
         if not client_id or not secret:
             raise CommandError(
                 "Cần --client-id và --client-secret (hoặc MOTCUA_OIDC_CLIENT_ID, MOTCUA_OIDC_CLIENT_SECRET)."
             )
         uris = set(options["redirect_uri"]) or {"http://127.0.0.1:8000/signin/oidc/callback/"}
-        try:
-            server = ProviderServer(
-                (options["host"], options["port"]),
-                client_id=client_id,
-                client_secret=secret,
-                redirect_uris=uris,
-                issuer=options["issuer"].rstrip("/"),
-            )
-        except OSError as error:
-            raise CommandError(f"Không mở được cổng {options['port']}: {error}") from error
-        signal.signal(signal.SIGTERM, _stop)
-        self.stdout.write(f"identity stand-in listening on {server.state.issuer}/")
-        self.stdout.write(f"demo citizen: {DEMO_CITIZEN['username']} / {DEMO_CITIZEN['password']}")
-        self.stdout.flush()
-        try:
-            server.serve_forever(poll_interval=0.2)
-        except KeyboardInterrupt:
-            pass
-        finally:
-            server.server_close()
+        return ProviderServer(
+            address,
+            client_id=client_id,
+            client_secret=secret,
+            redirect_uris=uris,
+            issuer=options["issuer"].rstrip("/"),
+        )
+
+    def start_lines(self, server: ProviderServer, url: str, options: dict[str, Any]) -> list[str]:
+        # the issuer, not the socket's address: a configured --issuer is what clients must use
+        return [
+            f"identity stand-in listening on {server.state.issuer}/",
+            f"demo citizen: {DEMO_CITIZEN['username']} / {DEMO_CITIZEN['password']}",
+        ]
