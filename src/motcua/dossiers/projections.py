@@ -98,6 +98,7 @@ def counters_from_log(batch: int = 500) -> dict[CounterKey, int]:
         before = DossierState()
         opening: payloads.OpeningPayload | None = None
         fees = has_fees(dossier)
+        paid_online = False  # a gateway's confirmation seen so far (paid at submission: counted at the receipt)
         for row, action, state in replay(dossier):
             if opening is None and isinstance(action.payload, payloads.OpeningPayload):
                 opening = action.payload  # the first action's: what an acceptance counts
@@ -111,7 +112,10 @@ def counters_from_log(batch: int = 500) -> dict[CounterKey, int]:
                 row.at,
                 opening=opening,
                 has_fees=fees,
+                paid_before_receipt=action.type is ActionType.ACCEPT and paid_online,
             )
+            if action.type is ActionType.RECORD_PAYMENT and action.actor.role is Role.SYSTEM:
+                paid_online = True
             for delta in changes:
                 key = (delta.day, dossier.resolving_agency_id, dossier.procedure_id, dossier.channel, delta.metric)
                 totals[key] += delta.value

@@ -36,6 +36,7 @@ from motcua.metrics.services import add_to_counters
 from motcua.rules import counters, lifecycle, payloads
 from motcua.rules.lifecycle import OPENING_ACTIONS, Action, ActionType, Actor, DossierState, Facts, Plan, Refused
 from motcua.rules.payments import payable_lines
+from motcua.rules.roles import Role
 from motcua.validation import describe
 
 
@@ -84,6 +85,14 @@ def opening_payload(dossier: Dossier) -> payloads.OpeningPayload | None:
     return payload if isinstance(payload, payloads.OpeningPayload) else None
 
 
+def paid_online_already(dossier: Dossier) -> bool:
+    """Whether a gateway (the system actor) confirmed a payment in the log so far: for an ``accept``, the fee was
+    paid at submission (``rules.counters``: counted then, on the receipt day)."""
+    return DossierAction.objects.filter(
+        dossier=dossier, type=ActionType.RECORD_PAYMENT.value, actor_role=Role.SYSTEM.value
+    ).exists()
+
+
 def has_fees(dossier: Dossier) -> bool:
     """Whether the dossier's fee lines (as received) are not all 0: 766 indicator 3.6's denominator."""
     return bool(payable_lines(dossier.terms_data.get("fees", [])))
@@ -124,6 +133,7 @@ def log_action(dossier: Dossier, plan: Plan, step: Step, user: User | None, syst
         step.at,
         opening=opening,
         has_fees=has_fees(dossier),
+        paid_before_receipt=step.kind is ActionType.ACCEPT and paid_online_already(dossier),
     )
     add_to_counters(dossier.resolving_agency_id, dossier.procedure_id, dossier.channel, changes)
     wallet.project_action(dossier, step.kind, before, after, step.payload, step.at, step.actor.agency_id)

@@ -69,6 +69,7 @@ class PaymentVerdict:
     amount_vnd: int | None  # None: the message carries no amount we can read
     provider_transaction: str = ""
     message: str = ""  # the gateway's own code or words, for the log
+    raw: str = ""  # a query's answer as the gateway sent it (kept for disputes, ``PaymentCallback.body``)
 
 
 class CallbackResult(StrEnum):

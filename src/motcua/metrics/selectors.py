@@ -8,11 +8,18 @@ Who may read it (issue 13): the province's monitoring officer (``catalog.selecto
 any reform officer, every agency and the province; an agency's leader or monitoring officer, their agency.
 The index is aggregate (no personal data), so a reform officer held at any agency reads all of it: reading,
 the reform officer measures the whole programme.
+
+**Per-procedure indicators from the catalogue** (766 3.4 and 3.5, RULES.md §7 "snapshot"): the offerings of the
+scope as the catalogue stands now (reading: the catalogue keeps no history of its fee lines, so "at the period's
+end" is read as "now"), counted by ``rules.payments.procedure_payment_counts``, with the procedures paid online
+in the period read from the ``paid_online`` counters. Whether an online gateway is configured is the payments
+app's to say: it sets :data:`online_payment_configured` when it starts (metrics cannot import it — payments
+builds on dossiers, which write these counters).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -20,10 +27,11 @@ from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
 from motcua.accounts.models import User
-from motcua.catalog.models import Agency
+from motcua.catalog.models import Agency, Offering
 from motcua.catalog.selectors import reads_province_wide
 from motcua.metrics.models import DailyCount
 from motcua.rules.counters import METRICS
+from motcua.rules.payments import procedure_payment_counts
 from motcua.rules.roles import Role
 from motcua.rules.service_index import (
     IndexResult,
@@ -35,6 +43,17 @@ from motcua.rules.service_index import (
     values_from,
     version_for,
 )
+
+#: The catalogue's per-procedure inputs of 3.4 and 3.5 (not counters: read from the offerings of the scope).
+CATALOGUE_METRICS = frozenset({"procedures_with_fees", "procedures_fees_payable_online", "procedures_paid_online"})
+
+
+#: Whether an online payment gateway is configured now; replaced by the payments app (``PaymentsConfig.ready``).
+def _no_gateway() -> bool:
+    return False
+
+
+online_payment_configured: Callable[[], bool] = _no_gateway
 
 #: Roles that read the index of every agency and of the province (besides the province-wide monitor).
 PROVINCE_INDEX_ROLES = frozenset({Role.REFORM})
@@ -100,6 +119,32 @@ def summed_terms(terms: Iterable[Term], scope: Scope, first: date, last: date, t
     return found
 
 
+def catalogue_terms(scope: Scope, first: date, last: date) -> dict[Term, int]:
+    """3.4 and 3.5's inputs for ``scope``: its active offerings' fee lines (one query with their fees) and the
+    procedures with a payment confirmed by a gateway in ``first``…``last`` (one aggregate query)."""
+    offerings = Offering.objects.filter(active=True).prefetch_related("fees")
+    if scope.agency is not None:
+        offerings = offerings.filter(agency_id=scope.agency.pk)
+    elif scope.level is not None:
+        offerings = offerings.filter(agency__level=scope.level)
+    rows = scope.filter(DailyCount.objects.filter(metric="paid_online", day__range=(first, last)))
+    paid = [
+        row["procedure_id"]
+        for row in rows.values("procedure_id").annotate(total=Sum("value")).order_by()
+        if row["total"] > 0
+    ]
+    counts = procedure_payment_counts(
+        ((o.procedure_id, [{"amount_vnd": f.amount_vnd} for f in o.fees.all()]) for o in offerings),
+        gateway=online_payment_configured(),
+        paid=paid,
+    )
+    return {
+        Term("procedures_with_fees"): counts.with_fees,
+        Term("procedures_fees_payable_online"): counts.payable_online,
+        Term("procedures_paid_online"): counts.paid_online,
+    }
+
+
 def service_index(
     scope: Scope,
     first: date,
@@ -113,4 +158,6 @@ def service_index(
     version = version or version_for(first)
     wanted = {term for indicator in version.indicators for term in indicator.inputs()}
     found = summed_terms(wanted, scope, first, last, today or timezone.localdate())
-    return evaluate(version, values_from(found, METRICS))
+    if any(term.metric in CATALOGUE_METRICS for term in wanted):
+        found |= catalogue_terms(scope, first, last)
+    return evaluate(version, values_from(found, set(METRICS) | CATALOGUE_METRICS))

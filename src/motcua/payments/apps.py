@@ -8,8 +8,11 @@ class PaymentsConfig(AppConfig):
     verbose_name = _("Thanh toán phí, lệ phí")
 
     def ready(self) -> None:
-        """The worker reconciles open attempts (RULES.md §11) through the integrations' sweep hook."""
+        """The worker reconciles open attempts (RULES.md §11) through the integrations' sweep hook; the service
+        index asks whether an online gateway is configured (766 indicator 3.4) through the metrics' hook."""
         from motcua.integrations import sweeps
-        from motcua.payments import services
+        from motcua.metrics import selectors as metrics
+        from motcua.payments import selectors, services
 
         sweeps.register("payments.reconcile", services.reconcile_interval, services.reconcile)
+        metrics.online_payment_configured = selectors.gateway_configured

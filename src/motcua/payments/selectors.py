@@ -13,7 +13,7 @@ from motcua.dossiers.selectors import visible_dossiers
 from motcua.integrations.payments import payment_providers
 from motcua.payments.models import Payment, State
 from motcua.rules import payments as rules
-from motcua.rules.lifecycle import TRANSITIONS, ActionType
+from motcua.rules.lifecycle import TRANSITIONS, ActionType, Status
 
 #: Statuses in which the dossier takes a payment: those ``record_payment`` may be performed from (the one table).
 PAYABLE_STATUSES = frozenset(TRANSITIONS[ActionType.RECORD_PAYMENT].from_statuses)
@@ -23,6 +23,7 @@ PAYABLE_STATUSES = frozenset(TRANSITIONS[ActionType.RECORD_PAYMENT].from_statuse
 class Due:
     lines: list[rules.FeeLine] = field(default_factory=list)
     reason: str = ""  # why nothing is due now (shown to the payer)
+    at_submission: bool = False  # paid right after an online submission (rules.payments.collected_at_submission)
 
     @property
     def amount_vnd(self) -> int:
@@ -35,7 +36,8 @@ def fee_lines(dossier: Dossier) -> list[rules.FeeLine]:
 
 
 def payable_now(dossier: Dossier) -> Due:
-    """What the dossier owes now: its fee lines, unless it was paid already or its status takes no payment."""
+    """What the dossier owes now: its fee lines, unless it was paid already or its status takes no payment. A
+    dossier only submitted (not yet accepted) owes them when its procedure collects its fees up front."""
     lines = fee_lines(dossier)
     if not lines:
         return Due(reason=_("Hồ sơ không có khoản phí, lệ phí nào phải nộp trực tuyến."))
@@ -43,7 +45,10 @@ def payable_now(dossier: Dossier) -> Due:
         return Due(reason=_("Hồ sơ đã được thanh toán."))
     if dossier.status not in {s.value for s in PAYABLE_STATUSES}:
         return Due(reason=_("Hồ sơ chưa ở bước nộp phí, lệ phí."))
-    return Due(lines=lines)
+    if dossier.status == Status.SUBMITTED and not rules.collected_at_submission(dossier.terms_data.get("fees", [])):
+        # not every line is priced: the process asks for the payment once the amount is decided
+        return Due(reason=_("Phí, lệ phí sẽ được thông báo khi cơ quan giải quyết yêu cầu nộp."))
+    return Due(lines=lines, at_submission=dossier.status == Status.SUBMITTED)
 
 
 def payer_details(dossier: Dossier) -> dict[str, str]:
@@ -81,6 +86,11 @@ def public_outcome(reference: str) -> Payment | None:
 def online_providers() -> list[tuple[str, str]]:
     """``(name, label)`` of the online gateways configured now (the pay buttons)."""
     return [(p.name, str(p.label)) for p in payment_providers.configured() if p.online]
+
+
+def gateway_configured() -> bool:
+    """Whether an online gateway is configured now (766 indicator 3.4: fees integrated with online payment)."""
+    return bool(online_providers())
 
 
 @dataclass(frozen=True)

@@ -306,7 +306,7 @@ def reconcile(now: datetime | None = None, *, limit: int = 1000) -> Reconciled:
                 received_at=timezone.now(),
                 reference=payment.reference,
                 payment=payment,
-                body=verdict.message[:100000],
+                body=(verdict.raw or verdict.message)[:100000],  # the answer as it came
                 verdict=settled.result.value,
                 changed_state=settled.changed,
             )

@@ -138,10 +138,13 @@ def counter_payment(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_POST
 def refund(request: HttpRequest, reference: str) -> HttpResponse:
-    """A refund by a leader of the resolving agency, with a reason."""
+    """A refund by a leader of the resolving agency, with a reason, confirmed (it cannot be undone)."""
     payment = selectors.visible_payment(request.user, reference)  # type: ignore[arg-type]
     if payment is None:
         raise Http404
+    if request.POST.get("confirm") != "1":  # it cannot be undone: the leader confirms it (the form's checkbox)
+        messages.error(request, _("Cần xác nhận trước khi hoàn tiền."))
+        return redirect("web:workbench-dossier", code=payment.dossier.code)
     try:
         services.refund(payment, request.user, reason=request.POST.get("reason", ""))  # type: ignore[arg-type]
     except (ActionRefused, InvalidInput, NotPermitted) as refused:

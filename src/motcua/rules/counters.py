@@ -164,6 +164,7 @@ def deltas(
     *,
     opening: payloads.OpeningPayload | None = None,
     has_fees: bool = False,
+    paid_before_receipt: bool = False,
 ) -> list[Delta]:
     """The counters ``kind`` changes, given the states around it, the dossier's channel and what it carried.
 
@@ -175,7 +176,10 @@ def deltas(
     store, or the result sent to the applicant's store — counted once, on the day the dossier was received).
     Reading: a consulted connected database counts for 4.6 (``population_checked``); RULES §7 also counts a
     VNeID-authenticated account there, which the opening payload does not record yet. ``has_fees``: the dossier's
-    fee lines are not all 0 (``rules.payments.payable_lines``)."""
+    fee lines are not all 0 (``rules.payments.payable_lines``). ``paid_before_receipt``: for an ``accept``, a
+    gateway confirmed the dossier's payment while it was only submitted (paid at submission, issue 11):
+    ``paid_online`` is counted at the receipt, on its day, beside ``received_with_fees`` — a dossier refused at
+    intake is in neither."""
     day = at.astimezone(tz).date()
     found: list[Delta] = []
 
@@ -188,6 +192,8 @@ def deltas(
             count("received_online")
         if has_fees:
             count("received_with_fees")
+        if paid_before_receipt:
+            count("paid_online")
         if isinstance(payload, payloads.OpeningPayload):
             opening = payload
         if opening is not None and opening.documents:
@@ -209,8 +215,8 @@ def deltas(
         count(_FINISHED[after.outcome])
     if kind is ActionType.RECORD_PAYMENT:
         if actor_role is Role.SYSTEM:
-            received = before.received_at or at
-            count("paid_online", on=received.astimezone(tz).date())
+            if before.received_at is not None:  # else counted when the dossier is received
+                count("paid_online", on=before.received_at.astimezone(tz).date())
         else:
             count("paid_at_counter")
     if kind is ActionType.REQUEST_SUPPLEMENT and after.supplement_requests == 2 > before.supplement_requests:

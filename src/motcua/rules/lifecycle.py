@@ -31,6 +31,10 @@ Rules implemented:
   signed by the head of the agency ("Thủ trưởng cơ quan, đơn vị", [S] numbering of Appendix I), so the
   table lets the head of the resolving agency stop — our reading of the form, kept in this one table.
 - The regime (Decree 61/2018 or Decree 118/2025) follows the receipt date (RULES.md §0, [V]).
+- Financial obligations come after resolution in the mechanism (RULES.md §4), where the process asks for them
+  (``request_payment`` → ``awaiting_payment``); a fee may also be paid before, from submission on — a procedure
+  whose fees are all priced collects them up front (``rules.payments``; issue 11). Reading: RULES.md names the
+  step, not the moment the money may arrive; a payment does not change the status except to end the wait.
 
 **A dossier keeps the deadlines it was given.** Every moment the reducer computes from the working
 calendar (the due moment at receipt, each step's due, the shift after a supplement) is recorded with the
@@ -155,7 +159,11 @@ TRANSITIONS: Mapping[ActionType, Transition] = {
     ActionType.STOP: _t(_RUNNING, S.STOPPED, _HEAD),
     ActionType.APOLOGISE: _t(_RUNNING, None, _HEAD, (Role.LEADER, Where.STEP)),
     ActionType.REQUEST_PAYMENT: _t({S.PROCESSING}, S.AWAITING_PAYMENT, *_STEP_ANY, _DESK),
-    ActionType.RECORD_PAYMENT: _t({S.RECEIVED, S.PROCESSING, S.AWAITING_PAYMENT, S.RESULT_READY}, None, _DESK, _SYSTEM),
+    # from ``submitted`` too: a procedure that collects its fees up front is paid right after an online submission
+    # (rules.payments.collected_at_submission; issue 11)
+    ActionType.RECORD_PAYMENT: _t(
+        {S.SUBMITTED, S.RECEIVED, S.PROCESSING, S.AWAITING_PAYMENT, S.RESULT_READY}, None, _DESK, _SYSTEM
+    ),
     ActionType.RESCHEDULE: _t(_RUNNING, None, _SYSTEM),
 }
 

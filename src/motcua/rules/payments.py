@@ -14,6 +14,17 @@ Rules implemented:
 - The fee lines a payment pays are the dossier's fee lines as received (``DanhSachLePhi``, RULES.md §10) whose
   amount is known and above 0; a line with no amount (``null``: not determined in the catalogue) is not
   charged online (reading: its amount is decided at the counter).
+- **Paid at submission** (issue 11): a procedure "collects its fees up front" when the catalogue knows every fee
+  line's amount and one is above 0 (:func:`collected_at_submission`): the whole amount is known when the
+  applicant submits, so the online applicant is asked to pay right after submitting, before the desk accepts.
+  Where a line's amount is not known (decided during processing: "mức do HĐND tỉnh quyết định"), the process
+  asks for the payment (``request_payment`` → ``awaiting_payment``) and the applicant pays then. Reading: RULES.md
+  and the catalogue have no field saying when a fee is due; the known amount is the only fact there is.
+- Decision 766 indicators 3.4 and 3.5 (RULES.md §7, [S]) per procedure, from the catalogue as it stands
+  (:func:`procedure_payment_counts`): a procedure *has fees* when one of its fee lines is not 0 (an unknown
+  amount is a fee too); its fees are *integrated with online payment* when an online gateway is configured and
+  every line's amount is known (what cannot be priced cannot be charged online); 3.5 counts, among those, the
+  procedures with at least one payment confirmed by a gateway in the period.
 - Reconciliation windows (RULES.md §11, national platform, [V]; used for VNPay too, reading): attempts started
   between 30 minutes and 3 days ago without a final state are queried; older ones expire.
 - ``vnp_OrderInfo`` keeps to ASCII letters, digits, space and ``.-_:`` (RULES.md §12, [V]): Vietnamese is folded
@@ -111,6 +122,58 @@ def payable_lines(fees: Sequence[Mapping[str, Any]]) -> list[FeeLine]:
 
 def total(lines: Iterable[FeeLine]) -> int:
     return sum(line.amount_vnd for line in lines)
+
+
+def _amount(fee: Mapping[str, Any]) -> Decimal | None:
+    """The line's amount, ``None`` when the catalogue does not know it (empty or unreadable)."""
+    raw = fee.get("amount_vnd")
+    if raw in (None, ""):
+        return None
+    try:
+        return Decimal(str(raw))
+    except InvalidOperation:
+        return None
+
+
+def charges_a_fee(fees: Sequence[Mapping[str, Any]]) -> bool:
+    """A line that is not 0: above 0, or of an amount not known (a fee still, priced elsewhere)."""
+    return any(amount is None or amount > 0 for amount in map(_amount, fees))
+
+
+def fully_priced(fees: Sequence[Mapping[str, Any]]) -> bool:
+    """Every line's amount is known and one is above 0: the whole amount can be charged online."""
+    amounts = [_amount(fee) for fee in fees]
+    return bool(amounts) and all(a is not None for a in amounts) and any(a > 0 for a in amounts if a is not None)
+
+
+def collected_at_submission(fees: Sequence[Mapping[str, Any]]) -> bool:
+    """Whether the online applicant pays right after submitting (see the module's docstring)."""
+    return fully_priced(fees)
+
+
+@dataclass(frozen=True)
+class ProcedurePayments:
+    """The inputs of 766 indicators 3.4 and 3.5 for one scope (numbers of distinct procedures)."""
+
+    with_fees: int
+    payable_online: int
+    paid_online: int
+
+
+def procedure_payment_counts(
+    offerings: Iterable[tuple[int, Sequence[Mapping[str, Any]]]], *, gateway: bool, paid: Iterable[int]
+) -> ProcedurePayments:
+    """``offerings``: ``(procedure id, fee lines)`` of each offering in the scope; ``gateway``: an online payment
+    gateway is configured; ``paid``: procedures with a payment confirmed by a gateway in the period. A procedure
+    offered by several agencies of the scope counts once, integrated when one of its offerings is."""
+    with_fees: set[int] = set()
+    payable: set[int] = set()
+    for procedure, fees in offerings:
+        if charges_a_fee(fees):
+            with_fees.add(procedure)
+            if gateway and fully_priced(fees):
+                payable.add(procedure)
+    return ProcedurePayments(len(with_fees), len(payable), len(payable & set(paid)))
 
 
 # --------------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ applicant in the query), ratings and drafts ``portal.services``. Every page is s
 from __future__ import annotations
 
 import secrets
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -30,6 +31,7 @@ from motcua.payments.selectors import pay_panel
 from motcua.portal import selectors
 from motcua.portal.services import discard_draft, rate_dossier, save_draft
 from motcua.rules.lifecycle import ActionType
+from motcua.rules.payments import collected_at_submission
 from motcua.rules.rating import CRITERIA, POINTS, SATISFACTION_LABELS, may_rate
 from motcua.web.store_pages import apply_offers
 
@@ -61,13 +63,17 @@ def _apply_context(
     offering: Offering, values: dict[str, Any], error: DossierError | None, user: User
 ) -> dict[str, Any]:
     number = user.personal_id_number
+    terms = terms_of(offering, "online").data
     return {
+        # the fee lines as the dossier will receive them, and whether they are paid right after submitting
+        "fees": [_fee_line(fee) for fee in terms["fees"]],
+        "fees_up_front": collected_at_submission(terms["fees"]),
         # the applicant's stored documents that satisfy a requirement, offered instead of an upload (RULES §6)
         "offers": apply_offers(user, offering, number) if number else [],
         "offering": offering,
         "procedure": offering.procedure,
         # the checklist intake checks against (the offering's online terms), not a second reading of the catalogue
-        "documents": terms_of(offering, "online").data["documents"],
+        "documents": terms["documents"],
         "values": values,
         "error": error,
         "deliveries": ResultDelivery.choices,
@@ -77,6 +83,13 @@ def _apply_context(
         ],
         "form_key": values.get("form_key") or secrets.token_urlsafe(16),
     }
+
+
+def _fee_line(fee: dict[str, Any]) -> dict[str, Any]:
+    """A fee line for the apply page: its name, condition and amount in đồng (``None``: not known yet)."""
+    amount = fee.get("amount_vnd")
+    known = None if amount in (None, "") else int(Decimal(str(amount)))
+    return {"name": fee["name"], "condition": fee.get("condition", ""), "amount_vnd": known}
 
 
 @login_required

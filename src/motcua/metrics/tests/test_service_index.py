@@ -26,8 +26,14 @@ digitised (uploaded e-copies: the online one) 1 → 4.2 = (1/9 ÷ 0.8) × 4 = 0.
 n/a); synchronised 0 (no portal is configured in this test) → 1.4 = 0/9 × 6 = 0.00; the procedure has a fee
 (50.000 đ) and nobody paid online → 3.6 = 0/9 = 0.00 (not n/a); connected to the personal data store (the result
 of A, B, C, E, G entered the applicant's store; nothing taken from it) 5 → 4.5 = 5/9 × 4 = 2.22; no database
-consulted → 4.6b = 0/9 × 2 = 0.00. Total 15.54 of 50 points that could be evaluated.
-August 2025: nothing at all → every indicator n/a.
+consulted → 4.6b = 0/9 × 2 = 0.00.
+The catalogue's 3.4 (procedures whose fees are integrated with online payment, RULES §7, a snapshot of the
+catalogue): the ward offers 19 procedures; 1.011607 (its one line 0 đ) and 2.002481 (no fee line) charge nothing,
+the other 17 charge a fee; no payment gateway is configured in this test, so none is integrated → 3.4 = 0/17 ×
+2 = 0.00 (live, not n/a); 3.5 (of those integrated, the ones paid online) = 0/0 → n/a. The province: 29
+procedures of the demo catalogue charge a fee → 3.4 = 0/29. Total 15.54 of 52 points that could be evaluated
+(the 50 of the counters' indicators above, and 3.4's 2). With a gateway: ``test_payment_indicators``.
+August 2025: no dossier at all → every indicator n/a but the catalogue's 3.4 (0/29, 0.00 of 2).
 """
 
 from datetime import date, datetime
@@ -158,11 +164,15 @@ def test_the_index_of_october(scenario: dict[str, Dossier], commune: Agency) -> 
     assert (synced.numerator, synced.denominator, synced.points) == (0, 9, Decimal("0.00"))
     paid = result.indicator("3.6")  # all nine owe the procedure's fee; none was paid through a gateway
     assert (paid.numerator, paid.denominator, paid.points) == (0, 9, Decimal("0.00"))
-    # the province is the same here (one agency has dossiers)
+    integrated = result.indicator("3.4")  # 17 procedures of the ward charge a fee; no gateway is configured
+    assert (integrated.numerator, integrated.denominator, integrated.points) == (0, 17, Decimal("0.00"))
+    assert result.indicator("3.5").points is None  # 0 of 0 integrated procedures: n/a
+    # the province is the same for the counters (one agency has dossiers); its catalogue has 29 with a fee
     province = service_index(Scope(), *OCTOBER, today=TODAY)
-    assert [(r.numerator, r.denominator) for r in _live(province)] == [
-        (r.numerator, r.denominator) for r in _live(result)
+    assert [(r.indicator.id, r.numerator, r.denominator) for r in _live(province) if r.indicator.id != "3.4"] == [
+        (r.indicator.id, r.numerator, r.denominator) for r in _live(result) if r.indicator.id != "3.4"
     ]
+    assert (province.indicator("3.4").numerator, province.indicator("3.4").denominator) == (0, 29)
 
 
 def test_an_accepted_online_dossier_is_digitised(scenario: dict[str, Dossier], commune: Agency) -> None:
@@ -174,14 +184,14 @@ def test_an_accepted_online_dossier_is_digitised(scenario: dict[str, Dossier], c
     population = result.indicator("4.6b")
     assert (population.numerator, population.denominator, population.points) == (0, 9, Decimal("0.00"))
     assert result.total == Decimal("15.54")
-    assert result.max == 50  # 1.4, 2.1, 3.3, 3.6, 4.2, 4.4, 4.5, 4.6b
+    assert result.max == 52  # 1.4 6, 2.1 20, 3.3 6, 3.4 2 (the catalogue's), 3.6 6, 4.2 4, 4.4 2, 4.5 4, 4.6b 2
 
 
 def test_ratings_make_the_satisfaction_indicator_live(scenario: dict[str, Dossier], commune: Agency) -> None:
     """5.3 = 100 % − (late rate + dissatisfied rate), full at 90 % (RULES §7). By hand: finished in October
     A, B, C, E, G, J = 6, late C, G = 2 → 1/3; A, B and G rated on 15/10, G "not satisfied" → 1/3;
     ratio 1 − 2/3 = 0.3333…, points 6 × 0.3333… / 0.9 = 2.22; the total, with the data store's 4.5 and 4.6b
-    (module docstring: 15.54 of 50), 15.54 + 2.22 = 17.76 of 50 + 6."""
+    (module docstring: 15.54 of 52), 15.54 + 2.22 = 17.76 of 52 + 6."""
     from motcua.portal.services import rate_dossier
     from motcua.rules.rating import CRITERIA
 
@@ -195,7 +205,7 @@ def test_ratings_make_the_satisfaction_indicator_live(scenario: dict[str, Dossie
     satisfaction = result.indicator("5.3")
     assert satisfaction.points == Decimal("2.22")
     assert result.total == Decimal("17.76")
-    assert result.max == 56
+    assert result.max == 58
     # without ratings in the period it stays n/a (September: nothing rated)
     assert service_index(Scope(agency=commune), *month(2025, 9), today=TODAY).indicator("5.3").points is None
 
@@ -205,13 +215,16 @@ def _live(result: IndexResult) -> list[IndicatorResult]:
 
 
 def test_a_period_without_anything_is_na_everywhere(scenario: dict[str, Dossier], other_commune: Agency) -> None:
-    for result in (
-        service_index(Scope(), *month(2025, 8), today=TODAY),
-        service_index(Scope(agency=other_commune), *OCTOBER, today=TODAY),
+    """…but the catalogue's 3.4, a snapshot of the procedures (module docstring): the province's 29 procedures
+    with a fee, the other ward's 17 (it offers the same 19 as the ward of the scenario), none integrated."""
+    for result, with_fees in (
+        (service_index(Scope(), *month(2025, 8), today=TODAY), 29),
+        (service_index(Scope(agency=other_commune), *OCTOBER, today=TODAY), 17),
     ):
-        assert all(r.points is None for g in result.groups for r in g.indicators)
+        assert [r.indicator.id for r in _live(result)] == ["3.4"]
+        assert (result.indicator("3.4").numerator, result.indicator("3.4").denominator) == (0, with_fees)
         assert result.total == 0
-        assert result.max == 0
+        assert result.max == 2
 
 
 def test_unfinished_past_due_in_the_running_period(scenario: dict[str, Dossier], commune: Agency) -> None:

@@ -74,11 +74,16 @@ def test_a_specialist_cannot_take_cash_and_only_the_resolving_leader_refunds(
     specialist.post(f"/payments/dossiers/{fee_dossier.code}/counter", {"receipt_number": "BL-9", "method": "cash"})
     assert Payment.objects.count() == 0  # the transition table: the desk records a payment
     payment = services.record_counter_payment(fee_dossier, staff["counter"], receipt_number="BL-1", method="card")
-    logged_in(staff["counter"]).post(f"/payments/{payment.reference}/refund", {"reason": "nhầm"})
+    logged_in(staff["counter"]).post(f"/payments/{payment.reference}/refund", {"reason": "nhầm", "confirm": "1"})
     assert Payment.objects.get().state == "succeeded"
     leader = logged_in(staff["leader"])
     assert "Hoàn tiền" in leader.get(f"/workbench/dossiers/{fee_dossier.code}/").content.decode()
-    leader.post(f"/payments/{payment.reference}/refund", {"reason": "Thu nhầm hồ sơ"})
+    page = leader.get(f"/workbench/dossiers/{fee_dossier.code}/").content.decode()
+    assert "Tôi xác nhận hoàn tiền giao dịch này; thao tác không thể hoàn tác." in page
+    unconfirmed = leader.post(f"/payments/{payment.reference}/refund", {"reason": "Thu nhầm hồ sơ"}, follow=True)
+    assert "Cần xác nhận trước khi hoàn tiền." in unconfirmed.content.decode()
+    assert Payment.objects.get().state == "succeeded"  # nothing without the confirmation
+    leader.post(f"/payments/{payment.reference}/refund", {"reason": "Thu nhầm hồ sơ", "confirm": "1"})
     payment.refresh_from_db()
     assert (payment.state, payment.refund_reason) == ("refunded", "Thu nhầm hồ sơ")
 
@@ -92,7 +97,7 @@ def test_another_agency_sees_no_payment_and_no_receipt(
     stranger = logged_in(officer("x", other_commune, "counter", "leader"))
     assert stranger.get(f"/payments/{payment.reference}/receipt.pdf").status_code == 404
     assert stranger.get(f"/payments/dossiers/{fee_dossier.code}/pay").status_code == 404
-    stranger.post(f"/payments/{payment.reference}/refund", {"reason": "x"})
+    stranger.post(f"/payments/{payment.reference}/refund", {"reason": "x", "confirm": "1"})
     assert Payment.objects.get().state == "succeeded"
 
 
@@ -142,3 +147,46 @@ def test_a_dossier_without_fees_has_nothing_to_pay(commune: Agency, staff: dict[
     assert selectors.payable_now(dossier).lines == []
     with pytest.raises(services.ActionRefused):
         services.record_counter_payment(dossier, staff["counter"], receipt_number="1", method="cash")
+
+
+def _online(offering: Any, citizen: User) -> Dossier:
+    """Submitted online by ``citizen`` with every required document (status ``submitted``, not yet accepted)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from motcua.dossiers.plans import terms_of
+    from motcua.dossiers.services import Applicant, Intake
+
+    files = {
+        d["id"]: [SimpleUploadedFile(f"{d['id']}.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")]
+        for d in terms_of(offering, "online").data["documents"]
+        if not d["condition"] and d["form"] != "present_only"
+    }
+    applicant = Applicant(type="citizen", name="Trần Thị Bình", id_number="019199012345")
+    return open_dossier(Intake(offering, "online", applicant, files=files), user=citizen)
+
+
+def test_paid_at_submission_only_where_every_line_is_priced(
+    commune: Agency, staff: dict[str, User], vnpay_standin: VnpayServer
+) -> None:
+    """2.001035 (one line, 50.000 đ) is paid right after an online submission, before the desk accepts it;
+    H55-X13 has a line "not determined" (300.000 and 1.000.000 đ known, the registration charge not): its fees
+    wait for the process to ask (``awaiting_payment``), whatever the known lines add up to."""
+    citizen = User.objects.create_user("citizen", password="x", full_name="Trần Thị Bình")
+    priced = _online(offering_of("2.001035", commune), citizen)
+    assert priced.status == "submitted"
+    due = selectors.payable_now(priced)
+    assert (due.amount_vnd, due.at_submission) == (50000, True)
+    client = logged_in(citizen)
+    apply_page = client.get(f"/procedures/2.001035/apply/{commune.identifier}/").content.decode()
+    assert "50.000" in apply_page
+    assert "thu phí, lệ phí khi nộp hồ sơ" in apply_page
+    started = client.post(f"/payments/dossiers/{priced.code}/pay", {"provider": "vnpay"})
+    assert started.status_code == 302
+    assert Payment.objects.get(dossier=priced).state == "started"
+    unpriced = _online(offering_of("H55-X13", commune), citizen)
+    due = selectors.payable_now(unpriced)
+    assert (due.lines, due.reason) == ([], "Phí, lệ phí sẽ được thông báo khi cơ quan giải quyết yêu cầu nộp.")
+    assert "chưa xác định" in client.get(f"/procedures/H55-X13/apply/{commune.identifier}/").content.decode()
+    refused = client.post(f"/payments/dossiers/{unpriced.code}/pay", {"provider": "vnpay"})
+    assert refused.status_code == 409
+    assert not Payment.objects.filter(dossier=unpriced).exists()

@@ -131,6 +131,8 @@ def test_query_reconciles_and_get_bill_gives_the_platform_receipt(
     assert (done.queried, done.settled) == (1, 1)
     payment.refresh_from_db()
     assert (payment.state, payment.settled_by) == ("succeeded", "query")
+    kept = PaymentCallback.objects.get(payment=payment, channel="query")  # QUERY's answer, raw, with its verdict
+    assert (kept.verdict, json.loads(kept.body)["TrangThaiGD"]) == ("recorded", "1")
     client = Client()
     client.force_login(staff["counter"])
     pdf = client.get(f"/payments/{payment.reference}/receipt.pdf")

@@ -3,6 +3,7 @@ the return page that changes nothing, replays, expiry, reconciliation and refund
 
 from __future__ import annotations
 
+import json
 import threading
 from datetime import timedelta
 from typing import Any
@@ -253,6 +254,10 @@ def test_reconciliation_settles_through_querydr_and_a_late_ipn_counts_once(
     assert (done.queried, done.settled) == (1, 1)
     paid.refresh_from_db()
     assert (paid.state, paid.settled_by) == ("succeeded", "query")
+    kept = PaymentCallback.objects.get(payment=paid, channel="query")  # the querydr answer, raw, with its verdict
+    assert (kept.verdict, kept.changed_state) == ("recorded", True)
+    assert json.loads(kept.body)["vnp_TxnRef"] == paid.reference
+    assert "vnp_SecureHash" in json.loads(kept.body)
     assert ipn(ipn_params(paid))["RspCode"] == "02"  # the late IPN
     assert len(payment_actions(fee_dossier)) == 1
     assert sum(DailyCount.objects.filter(metric="paid_online").values_list("value", flat=True)) == 1

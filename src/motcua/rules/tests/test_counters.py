@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from motcua.rules import payloads
 from motcua.rules.counters import METRICS, Delta, deltas
-from motcua.rules.lifecycle import Action, ActionType, Actor, DossierState, Plan, StepPlan, apply
+from motcua.rules.lifecycle import Action, ActionType, Actor, DossierState, Plan, Status, StepPlan, apply
 from motcua.rules.roles import Role
 from motcua.rules.workdays import VIETNAM_TZ, Unit, WorkCalendar
 
@@ -181,6 +181,38 @@ def test_indicator_3_6_counts_by_the_receipt_day() -> None:
     assert [(d.day, d.metric) for d in paid] == [(date(2025, 9, 8), "paid_online")]
     at_desk = walk.do(ActionType.RECORD_PAYMENT, Role.COUNTER, DESK, vn(2025, 9, 12, 10, 0), amount_vnd=2000)
     assert [(d.day, d.metric) for d in at_desk] == [(date(2025, 9, 12), "paid_at_counter")]
+
+
+def test_paid_at_submission_counts_for_3_6_when_received() -> None:
+    """Paid through a gateway on Friday 05/09/2025, right after an online submission; accepted on Monday 08/09:
+    nothing is counted at the payment (the dossier is not received yet, and may never be); at the receipt, paid
+    online and received with fees, both on the 8th (3.6's period by the start of processing). Refused instead:
+    in neither."""
+    walk = Walk("online")
+    walk.do(ActionType.SUBMIT, Role.APPLICANT, None, vn(2025, 9, 5, 9, 0))
+    assert walk.do(ActionType.RECORD_PAYMENT, Role.SYSTEM, None, vn(2025, 9, 5, 9, 5), amount_vnd=50000) == []
+    assert walk.state.status is Status.SUBMITTED  # a payment does not accept the dossier
+    before = walk.state
+    payload = payloads.parse(ActionType.ACCEPT, {})
+    after = apply(before, PLAN, Action(ActionType.ACCEPT, vn(2025, 9, 8, 8, 0), Actor(Role.COUNTER, DESK), payload))
+    found = deltas(
+        ActionType.ACCEPT,
+        before,
+        after,
+        "online",
+        payload,
+        Role.COUNTER,
+        vn(2025, 9, 8, 8, 0),
+        has_fees=True,
+        paid_before_receipt=True,
+    )
+    counted = {(d.day, d.metric, d.value) for d in found}
+    assert {(date(2025, 9, 8), "paid_online", 1), (date(2025, 9, 8), "received_with_fees", 1)} <= counted
+    refused = Walk("online")
+    refused.do(ActionType.SUBMIT, Role.APPLICANT, None, vn(2025, 9, 5, 9, 0))
+    refused.do(ActionType.RECORD_PAYMENT, Role.SYSTEM, None, vn(2025, 9, 5, 9, 5), amount_vnd=50000)
+    ended = refused.do(ActionType.REFUSE, Role.COUNTER, DESK, vn(2025, 9, 8, 8, 0), reasons=["x"])
+    assert not {"paid_online", "received_with_fees"} & {d.metric for d in ended}
 
 
 def test_ending_a_dossier_removes_it_from_the_open_ones_of_its_due_day() -> None:

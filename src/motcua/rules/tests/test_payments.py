@@ -21,10 +21,13 @@ from motcua.rules.payments import (
     FINAL_STATES,
     TRANSITIONS,
     PaymentState,
+    charges_a_fee,
+    collected_at_submission,
     final_path,
     fold_order_info,
     may_move,
     payable_lines,
+    procedure_payment_counts,
     total,
 )
 
@@ -260,3 +263,60 @@ def test_payable_lines_skip_unknown_and_free_lines() -> None:
     lines = payable_lines(fees)
     assert [line.id for line in lines] == [1, 4]
     assert total(lines) == 28000
+
+
+def _fees(*amounts: object) -> list[dict[str, object]]:
+    return [{"amount_vnd": amount} for amount in amounts]
+
+
+def test_when_fees_are_collected_by_hand() -> None:
+    """A fee at all: a line above 0 or of an unknown amount. Up front (and integrable online): every line priced,
+    one above 0."""
+    table = [
+        ((), False, False),  # no line
+        (("0",), False, False),  # free
+        ((None,), True, False),  # decided elsewhere: a fee, not priced
+        (("50000",), True, True),
+        (("0", "50000"), True, True),
+        ((None, "300000", "1000000"), True, False),  # H55-X13: one line not determined
+        (("", "2000"), True, False),  # an empty amount is unknown
+    ]
+    for amounts, fee, up_front in table:
+        assert (charges_a_fee(_fees(*amounts)), collected_at_submission(_fees(*amounts))) == (fee, up_front), amounts
+
+
+def test_procedure_payment_counts_by_hand() -> None:
+    """Procedure 1 at two agencies, priced at one of them: integrated (counted once); 2 priced, paid online;
+    3 not priced (paid online anyway, at the counter's amount — not integrated, so not in 3.5); 4 free."""
+    offerings = [
+        (1, _fees(None)),
+        (1, _fees("2000")),
+        (2, _fees("50000")),
+        (3, _fees(None, "10000")),
+        (4, _fees("0")),
+    ]
+    counts = procedure_payment_counts(offerings, gateway=True, paid=[2, 3])
+    assert (counts.with_fees, counts.payable_online, counts.paid_online) == (3, 2, 1)
+    none = procedure_payment_counts(offerings, gateway=False, paid=[2, 3])
+    assert (none.with_fees, none.payable_online, none.paid_online) == (3, 0, 0)
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(1, 6), st.lists(st.sampled_from([None, "0", "1000", "50000"]), max_size=3)),
+        max_size=12,
+    ),
+    st.booleans(),
+    st.sets(st.integers(1, 6)),
+)
+def test_procedure_payment_counts_nest(offerings: list, gateway: bool, paid: set[int]) -> None:
+    """3.5's numerator ⊆ 3.4's numerator ⊆ 3.4's denominator, against a slow reference."""
+    found = procedure_payment_counts([(p, _fees(*a)) for p, a in offerings], gateway=gateway, paid=paid)
+    with_fees = {p for p, a in offerings if any(x is None or int(x) > 0 for x in a)}
+    priced = {p for p, a in offerings if a and None not in a and any(int(x) > 0 for x in a)} if gateway else set()
+    assert (found.with_fees, found.payable_online, found.paid_online) == (
+        len(with_fees),
+        len(priced),
+        len(priced & paid),
+    )
+    assert found.paid_online <= found.payable_online <= found.with_fees

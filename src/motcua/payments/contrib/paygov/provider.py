@@ -244,6 +244,7 @@ class PaygovProvider:
             amount_vnd=int(amount) if amount.isdigit() else None,
             provider_transaction=str(data.get("MaGiaoDich", "")),
             message=f"TrangThaiGD={status}",
+            raw=json.dumps(data, ensure_ascii=False, sort_keys=True),
         )
 
     def refund(self, attempt: Attempt, amount_vnd: int, reason: str, by: str) -> PaymentVerdict:

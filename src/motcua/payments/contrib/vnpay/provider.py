@@ -7,6 +7,7 @@ Settings, from the environment only: ``MOTCUA_VNPAY_TMN_CODE``, ``MOTCUA_VNPAY_H
 
 from __future__ import annotations
 
+import json
 import secrets
 from collections.abc import Mapping
 from datetime import datetime
@@ -67,6 +68,11 @@ def outcome_of(response_code: str, transaction_status: str) -> PaymentOutcome:
     if transaction_status == "01":
         return PaymentOutcome.PENDING
     return PaymentOutcome.FAILED
+
+
+def _raw(data: Mapping[str, Any]) -> str:
+    """A gateway's answer as JSON, kept with the query's verdict (``PaymentCallback.body``)."""
+    return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
 
 def _amount(field: str) -> int:
@@ -179,7 +185,7 @@ class VnpayProvider:
             raise ForgedCallback("querydr answer")
         if data.get("vnp_ResponseCode") != "00":  # the query itself failed (e.g. 91: transaction not found)
             if data.get("vnp_ResponseCode") == "91":
-                return PaymentVerdict(attempt.reference, PaymentOutcome.PENDING, None, "", "querydr 91")
+                return PaymentVerdict(attempt.reference, PaymentOutcome.PENDING, None, "", "querydr 91", _raw(data))
             raise GatewayError(f"VNPay querydr: {data.get('vnp_ResponseCode')} {data.get('vnp_Message', '')}")
         status = str(data.get("vnp_TransactionStatus", ""))
         outcome = (
@@ -195,6 +201,7 @@ class VnpayProvider:
             amount_vnd=_amount(str(data.get("vnp_Amount", ""))),
             provider_transaction=str(data.get("vnp_TransactionNo", "")),
             message=f"querydr vnp_TransactionStatus={status}",
+            raw=_raw(data),
         )
 
     def refund(self, attempt: Attempt, amount_vnd: int, reason: str, by: str) -> PaymentVerdict:
