@@ -16,7 +16,10 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_otp.admin import OTPAdminAuthenticationForm
+
+from motcua.accounts.second_factor import confirmed_device
 
 
 def lockout_message() -> str:
@@ -56,4 +59,22 @@ def lockout_response(
 
 
 class LockoutAwareOTPAdminForm(LockoutAwareFormMixin, OTPAdminAuthenticationForm):
-    """The admin's login (username, password, the second factor's code), telling a locked-out username so."""
+    """The admin's login (username, password, the second factor's code) in one step, telling a locked-out username
+    so. An administrator has one TOTP device (``accounts.second_factor``): it is the one chosen when the form does
+    not name one, and django-otp's messages are said in Vietnamese."""
+
+    otp_error_messages = dict(
+        OTPAdminAuthenticationForm.otp_error_messages,
+        token_required=gettext_lazy("Hãy nhập mã xác thực (6 chữ số) của ứng dụng xác thực."),
+        invalid_token=gettext_lazy("Mã xác thực không đúng hoặc đã hết hạn. Hãy nhập mã đang hiển thị."),
+        device_required=gettext_lazy(
+            "Tài khoản chưa đăng ký xác thực hai lớp: hãy đăng nhập ở trang đăng nhập cán bộ để đăng ký."
+        ),
+        n_failed_attempts=gettext_lazy(
+            "Tạm ngừng kiểm tra mã vì đã nhập sai %(failure_count)d lần; vui lòng thử lại sau ít phút."
+        ),
+        verification_not_allowed=gettext_lazy("Tạm ngừng kiểm tra mã xác thực; vui lòng thử lại sau."),
+    )
+
+    def _chosen_device(self, user: Any) -> Any:
+        return super()._chosen_device(user) or confirmed_device(user)

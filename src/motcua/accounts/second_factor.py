@@ -19,7 +19,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 #: the demo devices' key (hex, 20 bytes): published, so never acceptable in production
-DEMO_TOTP_KEY = "6d6f74637561206465706f20746f7470206b6579"  # "motcua demo totp key"
+DEMO_TOTP_KEY = "6d6f746375612064656d6f20746f7470206b6579"  # "motcua demo totp key"
 DEMO_DEVICE_NAME = "demo"
 
 
