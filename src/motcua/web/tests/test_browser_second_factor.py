@@ -8,14 +8,13 @@ from base64 import b32decode
 from pathlib import Path
 from typing import Any
 
-import httpx
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page
 
 from motcua.accounts.models import Membership, User
 from motcua.accounts.second_factor import current_code
-from motcua.portal.tests.test_browser import page, serious_violations, step
+from motcua.portal.tests.test_browser import page, serious_violations, step, warm_up
 
 __all__ = ["page"]  # the fixture, shared with the portal's browser test
 
@@ -37,8 +36,7 @@ def test_an_officer_enrols_then_verifies_the_second_factor(
     live_server: Any, page: Page, commune: Any, tmp_path: Path
 ) -> None:
     base = live_server.url
-    # the server's first request loads the whole URL conf: not inside the browser's 20 s per step on a busy machine
-    assert httpx.get(base + "/workbench/login/", timeout=300).status_code == 200
+    warm_up(base)
     checked: dict[str, list[str]] = {}
     an_officer("moi", commune)
     with step(page, "enrol", tmp_path):
