@@ -43,7 +43,7 @@ def list_tokens(request: HttpRequest) -> Any:
 
 @router.delete(
     "/account/tokens/{token_id}",
-    response={200: TokenOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    response={200: TokenOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Thu hồi một khóa API của người gọi (không hoàn tác được)",
 )
 def revoke_token(request: HttpRequest, token_id: int) -> Any:
