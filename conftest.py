@@ -73,3 +73,13 @@ def _nothing_kept_from_another_test() -> None:
 def _media_in_a_temporary_directory(settings: Any, tmp_path: Any) -> None:
     """Files stored by a test go to its own directory, never to the demo's ``var/media``."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def admin_client(client: Any, admin_user: Any) -> Any:
+    """pytest-django's ``admin_client``, past the second factor the admin requires (``motcua.testing.sign_in``: a
+    real TOTP device, the requirement stays on)."""
+    from motcua.testing import sign_in
+
+    sign_in(client, admin_user)
+    return client

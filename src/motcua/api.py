@@ -26,6 +26,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 
+from motcua.accounts.api import router as account_router
 from motcua.calendars.api import router as calendar_router
 from motcua.catalog.api import router as catalog_router
 from motcua.datastore.api import router as datastore_router
@@ -101,6 +102,7 @@ api.add_router("", portal_router)
 api.add_router("", datastore_router)
 api.add_router("", payments_router)
 api.add_router("", signatures_router)
+api.add_router("", account_router)
 
 
 @api.exception_handler(ValidationError)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -59,6 +60,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_otp",  # second factor for officers and administrators (motcua.accounts.second_factor)
+    "django_otp.plugins.otp_totp",
+    "axes",  # login throttling and lock-out (motcua.accounts.lockout)
     "ninja",
     "django_tasks",
     "django_tasks_db",
@@ -103,9 +107,12 @@ MIDDLEWARE = [
     "motcua.web.middleware.UnreadableBodyMiddleware",  # before CSRF: a broken multipart body is a 400
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): the session passed the second factor
     "django.contrib.messages.middleware.MessageMiddleware",
+    "motcua.accounts.middleware.OfficerSessionMiddleware",  # officers: idle timeout, lifetime, second factor
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "motcua.accesslog.middleware.AccessLogMiddleware",
+    "axes.middleware.AxesMiddleware",  # a locked-out login answers the login page with the lock's message
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
@@ -251,6 +258,36 @@ AUTH_PASSWORD_VALIDATORS = [
 SESSION_COOKIE_AGE = int(os.environ.get("MOTCUA_SESSION_MAX_AGE_SECONDS", 8 * 3600))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 AUTH_USER_MODEL = "accounts.User"
+# Officers (users with a membership) and administrators: the session ends after this much inactivity, and at the
+# latest this long after the login (citizens: MOTCUA_SESSION_MAX_AGE_SECONDS); motcua.accounts.middleware.
+MOTCUA_OFFICER_IDLE_MINUTES = int(os.environ.get("MOTCUA_OFFICER_IDLE_MINUTES", 30))
+MOTCUA_OFFICER_SESSION_MAX_MINUTES = int(os.environ.get("MOTCUA_OFFICER_SESSION_MAX_MINUTES", 270))
+
+# Login throttling (django-axes, docs/decisions.md): after MOTCUA_LOCKOUT_ATTEMPTS failed logins a username is locked
+# for MOTCUA_LOCKOUT_MINUTES, whatever the password, from every address. The lock is per username only, not per
+# address: a commune office behind one NAT address must not be locked out by one citizen's mistakes.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out username before any password is checked
+    "django.contrib.auth.backends.ModelBackend",
+]
+MOTCUA_LOCKOUT_ATTEMPTS = int(os.environ.get("MOTCUA_LOCKOUT_ATTEMPTS", 5))
+MOTCUA_LOCKOUT_MINUTES = int(os.environ.get("MOTCUA_LOCKOUT_MINUTES", 15))
+AXES_FAILURE_LIMIT = MOTCUA_LOCKOUT_ATTEMPTS
+AXES_COOLOFF_TIME = timedelta(minutes=MOTCUA_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes warns (W006) when the address is not a lock parameter, assuming locks by cookie or user agent, which can be
+# rotated; a lock by username cannot be bypassed that way, and one by address would lock a whole commune office.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True  # the count is of consecutive failures
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the lock ends MOTCUA_LOCKOUT_MINUTES after it began
+AXES_LOCKOUT_CALLABLE = "motcua.accounts.lockout.lockout_response"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+AXES_DISABLE_ACCESS_LOG = True  # successful logins are in motcua's own access log (motcua.accesslog)
+# The second factor (django-otp, TOTP): the issuer shown by the authenticator app; a code is valid one step either
+# side of now (30 s steps).
+OTP_TOTP_ISSUER = os.environ.get("MOTCUA_TOTP_ISSUER", "Một cửa điện tử")
 LOGIN_URL = "web:login"
 # Where an officer lands after login; a citizen lands on "Hồ sơ của tôi" (motcua.web.citizen.LoginView).
 LOGIN_REDIRECT_URL = "web:workbench"

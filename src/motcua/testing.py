@@ -14,6 +14,7 @@ import json
 import os
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 SAMPLE_DIR = Path(__file__).resolve().parent / "catalog" / "tests" / "data" / "national-catalog"
@@ -60,3 +61,26 @@ def full_national_catalog_dir(given: str | Path | None = None) -> Path:
             f"use the sample in {SAMPLE_DIR.relative_to(REPOSITORY)} instead."
         )
     return candidate
+
+
+def sign_in(client: Any, user: Any) -> Any:
+    """``client.force_login(user)``, then, for an officer or administrator, the second factor completed with a real
+    TOTP device of theirs (created confirmed when they have none), as the verification page would: the suite keeps
+    the requirement on (``accounts.middleware``) and signs officers in through this helper instead of switching it off.
+    Returns the device (``None`` for a citizen)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from motcua.accounts.second_factor import needs_second_factor
+
+    client.force_login(user)
+    user.__dict__.pop("_motcua_needs_second_factor", None)  # memberships may have been added since it was asked
+    if not needs_second_factor(user):
+        return None
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device

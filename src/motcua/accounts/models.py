@@ -7,8 +7,11 @@ memberships: they see only their own dossiers.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.rules.roles import Role as RoleValue
@@ -86,14 +89,36 @@ class Membership(models.Model):
         return f"{self.user} — {self.get_role_display()} — {self.agency}"
 
 
+class TokenScope(models.TextChoices):
+    """What a token may do: ``read`` answers only reads (GET, HEAD, OPTIONS); ``act`` may also write."""
+
+    READ = "read", _("Chỉ đọc")
+    ACT = "act", _("Đọc và thao tác")
+
+
+#: lifetime of a token when none is given, and the longest one accepted
+DEFAULT_TOKEN_DAYS = 90
+MAX_TOKEN_DAYS = 365
+
+
+def default_token_expiry() -> datetime:
+    """Tokens existing before expiry was introduced get the default lifetime from the migration on (and the
+    scope ``act``, what they could do before)."""
+    return timezone.now() + timedelta(days=DEFAULT_TOKEN_DAYS)
+
+
 class ApiToken(models.Model):
-    """A bearer token for API clients. Only a hash is stored; the token is shown once, at creation."""
+    """A bearer token for API clients. Only its SHA-256 is stored (the token is 256 random bits, so a plain hash is
+    enough); the token is shown once, at creation. It ends at ``expires_at`` or when its owner revokes it."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("người dùng"))
     name = models.CharField(_("tên"), max_length=100)
     prefix = models.CharField(max_length=8, editable=False)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    scope = models.CharField(_("phạm vi"), max_length=10, choices=TokenScope.choices, default=TokenScope.ACT)
+    expires_at = models.DateTimeField(_("hết hạn lúc"), default=default_token_expiry)
+    revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("khóa API")
@@ -101,6 +126,9 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    def is_usable(self, at: datetime | None = None) -> bool:
+        return self.revoked_at is None and self.expires_at > (at or timezone.now())
 
 
 class ExternalIdentity(models.Model):

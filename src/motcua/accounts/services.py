@@ -4,13 +4,24 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django_otp import verify_token as otp_verify_token
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from motcua.accounts.models import AccountType, ApiToken, ExternalIdentity, User
+from motcua.accounts.models import (
+    DEFAULT_TOKEN_DAYS,
+    MAX_TOKEN_DAYS,
+    AccountType,
+    ApiToken,
+    ExternalIdentity,
+    TokenScope,
+    User,
+)
+from motcua.accounts.second_factor import DEMO_DEVICE_NAME, DEMO_TOTP_KEY
 
 
 class Identity(Protocol):
@@ -31,11 +42,29 @@ def hash_token(token: str) -> str:
 
 
 @transaction.atomic
-def create_api_token(user: User, name: str) -> str:
-    """Create a token for ``user`` and return it; it cannot be read back later."""
+def create_api_token(
+    user: User, name: str, *, scope: str = TokenScope.ACT, days: int = DEFAULT_TOKEN_DAYS, at: datetime | None = None
+) -> str:
+    """Create a token for ``user`` and return it; it cannot be read back later. It ends after ``days`` days (at most
+    ``MAX_TOKEN_DAYS``); a ``read`` token answers only reads."""
+    if scope not in TokenScope.values:
+        raise ValueError(f"unknown scope {scope!r}")
+    if not 1 <= days <= MAX_TOKEN_DAYS:
+        raise ValueError(f"a token lives 1 to {MAX_TOKEN_DAYS} days, not {days}")
     token = "mc_" + secrets.token_urlsafe(32)
-    ApiToken.objects.create(user=user, name=name, prefix=token[:8], key_hash=hash_token(token))
+    expires_at = (at or timezone.now()) + timedelta(days=days)
+    ApiToken.objects.create(
+        user=user, name=name, prefix=token[:8], key_hash=hash_token(token), scope=scope, expires_at=expires_at
+    )
     return token
+
+
+@transaction.atomic
+def revoke_api_token(user: User, token_id: int, *, at: datetime | None = None) -> bool:
+    """Revoke one of ``user``'s own tokens (another's is not found); true when it was still unrevoked."""
+    return bool(
+        ApiToken.objects.filter(user=user, pk=token_id, revoked_at__isnull=True).update(revoked_at=at or timezone.now())
+    )
 
 
 def _username_for(identity: Identity) -> str:
@@ -88,3 +117,43 @@ def _refresh(user: User, identity: Identity) -> None:
     if identity.personal_id_number:
         user.personal_id_number = identity.personal_id_number
     user.identity_verified = identity.verified
+
+
+# --- the second factor (accounts.second_factor) --------------------------------------------------------------
+
+
+@transaction.atomic
+def start_totp_enrolment(user: User) -> TOTPDevice:
+    """The unconfirmed device whose key the enrolment page shows (kept across reloads until confirmed)."""
+    device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).order_by("-pk").first()
+    return device or TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+
+
+def confirm_totp_enrolment(user: User, token: str) -> TOTPDevice | None:
+    """The pending device becomes the user's second factor once a code from it is right (one transaction, the
+    device locked: django-otp's ``verify_token`` throttles wrong codes); any other pending device is dropped."""
+    with transaction.atomic():
+        device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).order_by("-pk").first()
+        if device is None or not device.verify_token(token.strip()):
+            return None
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+        return device
+
+
+def verify_second_factor(user: User, token: str) -> TOTPDevice | None:
+    """The confirmed device that accepts ``token`` (django-otp's ``verify_token``: locked, throttled, no replay)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+    if device is None:
+        return None
+    return otp_verify_token(user, device.persistent_id, token.strip())
+
+
+@transaction.atomic
+def ensure_demo_totp_device(user: User) -> TOTPDevice:
+    """The demo officer's device with the published demo key (``load_demo`` only; production refuses it)."""
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, name=DEMO_DEVICE_NAME, defaults={"key": DEMO_TOTP_KEY, "confirmed": True}
+    )
+    return device

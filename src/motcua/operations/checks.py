@@ -1,4 +1,5 @@
-"""Production refuses to start unsafe (issue 15): with debug on, the demo secret key or the demo passwords.
+"""Production refuses to start unsafe (issue 15): with debug on, the demo secret key, the demo passwords or the
+demo second-factor key.
 
 ``MOTCUA_PRODUCTION=1`` declares a production installation. Then ``motcua check --deploy`` reports these as
 errors, and the WSGI application and the worker refuse to start (``refuse_unsafe_start``), naming each
@@ -32,7 +33,27 @@ def production_problems() -> list[str]:
             "MOTCUA_SECRET_KEY là khoá của bản chạy thử hoặc quá ngắn: hãy đặt một khoá ngẫu nhiên ≥ 50 ký tự."
         )
     problems.extend(_demo_passwords())
+    problems.extend(_demo_second_factors())
     return problems
+
+
+def _demo_second_factors() -> list[str]:
+    """The demo officers' TOTP devices share a published key (README): anyone could make their codes."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from motcua.accounts.second_factor import DEMO_TOTP_KEY
+
+    try:
+        names = sorted(TOTPDevice.objects.filter(key=DEMO_TOTP_KEY).values_list("user__username", flat=True))
+    except DatabaseError:  # not migrated yet
+        return []
+    if not names:
+        return []
+    return [
+        "Thiết bị xác thực hai lớp của tài khoản "
+        + ", ".join(f"«{name}»" for name in names)
+        + " dùng khóa mẫu của bản chạy thử: hãy xoá thiết bị (Quản trị › OTP_TOTP) để cán bộ đăng ký lại."
+    ]
 
 
 def _demo_passwords() -> list[str]:

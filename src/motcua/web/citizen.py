@@ -16,13 +16,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render, resolve_url
 from django.urls import reverse
 
+from motcua.accounts.lockout import LockoutAwareFormMixin
 from motcua.accounts.models import User
 from motcua.portal.selectors import own_dossier_list
 from motcua.rules.phones import normalise_mobile
 
 
-class ContactAuthenticationForm(AuthenticationForm):
-    """Django's login form; a citizen may type their phone as they know it (0912…), the account has it as +84…."""
+class ContactAuthenticationForm(LockoutAwareFormMixin, AuthenticationForm):
+    """Django's login form; a citizen may type their phone as they know it (0912…), the account has it as +84….
+    A locked-out username is told so (``accounts.lockout``)."""
 
     def clean(self) -> dict:
         name = self.cleaned_data.get("username", "")

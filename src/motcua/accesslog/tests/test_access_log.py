@@ -19,6 +19,7 @@ from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import open_dossier
 from motcua.dossiers.tests.fixtures import counter_intake, offering_of, officer
 from motcua.rules.access import Access, AccessKind, classify
+from motcua.testing import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -76,7 +77,7 @@ def monitor(demo_catalog: Any) -> User:
 
 def client_of(user: User, address: str = "10.1.2.3") -> Client:
     client = Client(REMOTE_ADDR=address)
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 

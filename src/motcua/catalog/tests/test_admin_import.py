@@ -22,7 +22,7 @@ from django.urls import reverse
 from motcua.accounts.models import User
 from motcua.catalog.interchange import dump_catalog
 from motcua.catalog.models import Field, Procedure
-from motcua.testing import national_catalog_dir
+from motcua.testing import national_catalog_dir, sign_in
 
 NATIONAL = national_catalog_dir()
 URL = "/admin/catalog/procedure/import/"
@@ -72,7 +72,7 @@ def staff_user(*permissions: str) -> User:
 
 def client_for(user: User) -> Client:
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 
@@ -235,7 +235,7 @@ def test_anonymous_users_are_sent_to_the_login_page() -> None:
 @pytest.mark.django_db
 def test_a_post_without_the_csrf_token_is_refused(admin_user: User) -> None:
     client = Client(enforce_csrf_checks=True)
-    client.force_login(admin_user)
+    sign_in(client, admin_user)
     response = client.post(URL, {"files": [upload("1.000426.json", detail_bytes("bo-tu-phap/1.000426"))]})
     assert response.status_code == 403
     assert not Procedure.objects.exists()

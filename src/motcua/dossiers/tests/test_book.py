@@ -20,6 +20,7 @@ from motcua.dossiers.services import Applicant, open_dossier, perform
 from motcua.dossiers.tests.fixtures import OLD_CITY_PROCEDURE, counter_intake, offering_of
 from motcua.rules.lifecycle import ActionType
 from motcua.rules.workdays import VIETNAM_TZ
+from motcua.testing import sign_in
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 HEADERS = [
@@ -224,7 +225,7 @@ def test_the_workbench_book_with_a_nul_in_a_name_downloads(
         pytest.skip("PostgreSQL cannot store a NUL in a text column")
     dossier = receive(commune, staff, at(2025, 9, 8, 8, 0))
     Dossier.objects.filter(pk=dossier.pk).update(applicant_name="=cmd|' /C calc'!A0\x00")
-    client.force_login(staff["counter"])
+    sign_in(client, staff["counter"])
     response = client.get("/workbench/book.xlsx")
     assert response.status_code == 200
     assert read(response.content)[FIRST_DATA_ROW - 1][3] == "=cmd|' /C calc'!A0\ufffd"

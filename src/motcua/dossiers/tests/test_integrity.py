@@ -35,6 +35,7 @@ from motcua.dossiers.tests.fixtures import COMMUNE, counter_intake, offering_of
 from motcua.metrics.models import DailyCount
 from motcua.rules.lifecycle import ActionType
 from motcua.rules.workdays import VIETNAM_TZ
+from motcua.testing import sign_in
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -217,7 +218,7 @@ def test_the_counter_is_offered_only_what_it_can_receive(commune: Agency, staff:
     from django.test import Client
 
     client = Client()
-    client.force_login(staff["counter"])
+    sign_in(client, staff["counter"])
     page = client.get("/workbench/intake/").content.decode()
     assert "Thủ tục đăng ký khai sinh" in page
     # marriage registration at this ward has no processing time in the catalogue: it cannot be received
@@ -232,7 +233,7 @@ def test_ending_actions_ask_for_confirmation_in_the_workbench(commune: Agency, s
 
     dossier = received(commune, staff, at(2025, 9, 8, 8, 0))
     client = Client()
-    client.force_login(staff["counter"])
+    sign_in(client, staff["counter"])
     page = client.get(f"/workbench/dossiers/{dossier.code}/").content.decode()
     assert "withdraw-confirm" in page
     unconfirmed = client.post(
@@ -296,7 +297,7 @@ def test_the_admin_lists_offerings_that_cannot_be_received_and_why(commune: Agen
 
     admin = User.objects.create_superuser("root", password="x")
     client = Client()
-    client.force_login(admin)
+    sign_in(client, admin)
     page = client.get("/admin/catalog/offering/", {"receivable": "no", "agency__id__exact": commune.pk})
     text = page.content.decode()
     assert page.status_code == 200

@@ -27,6 +27,7 @@ from motcua.integrations.models import OutboxMessage, OutboxState
 from motcua.integrations.services import enqueue, resend_dossiers
 from motcua.integrations.sync_report import NATIONAL_PORTAL, Reason, unsynced_report
 from motcua.rules.lifecycle import ActionType
+from motcua.testing import sign_in
 
 PROVINCE_OFFICE = "Văn phòng UBND tỉnh Thái Nguyên"
 
@@ -135,7 +136,7 @@ def test_the_province_monitor_reads_every_dossier_and_acts_on_none(
         scenario[name].code for name in ("waiting", "retrying", "refused", "dead")
     }
     client = Client()
-    client.force_login(monitor)
+    sign_in(client, monitor)
     code = scenario["waiting"].code
     answer = client.post(f"/api/v1/dossiers/{code}/actions/forward", data={}, content_type="application/json")
     assert answer.status_code == 403, answer.content
@@ -152,11 +153,11 @@ def test_the_api_answers_the_report_in_the_caller_scope(scenario: dict[str, Doss
     client = Client()
     assert client.get("/api/v1/sync/unsynced").status_code == 401
     citizen = User.objects.create_user("dan", password="x")
-    client.force_login(citizen)
+    sign_in(client, citizen)
     answer = client.get("/api/v1/sync/unsynced")
     assert answer.status_code == 403
     assert "cán bộ" in answer.json()["detail"]
-    client.force_login(monitor)
+    sign_in(client, monitor)
     body = client.get("/api/v1/sync/unsynced?limit=10").json()
     assert body["destination"] == NATIONAL_PORTAL
     assert body["total"] == 5
@@ -220,7 +221,7 @@ def test_the_page_lists_the_report_and_resends_within_the_officer_scope(
     scenario: dict[str, Dossier], monitor: User, staff: dict[str, User]
 ) -> None:
     client = Client()
-    client.force_login(monitor)
+    sign_in(client, monitor)
     page = client.get(reverse("web:workbench-sync"))
     assert page.status_code == 200
     text = page.content.decode()
@@ -235,9 +236,9 @@ def test_the_page_lists_the_report_and_resends_within_the_officer_scope(
     )
     # an officer of the first commune cannot re-drive the other commune's dossier by posting its code
     other = scenario["elsewhere"]
-    client.force_login(staff["counter"])
+    sign_in(client, staff["counter"])
     client.post(reverse("web:workbench-sync-resend"), {"code": other.code})
     assert not OutboxMessage.objects.filter(dossier=other).exists()
     citizen = User.objects.create_user("dan", password="x")
-    client.force_login(citizen)
+    sign_in(client, citizen)
     assert client.get(reverse("web:workbench-sync")).status_code == 404

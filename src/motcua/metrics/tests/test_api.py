@@ -11,6 +11,7 @@ from motcua.catalog.models import Agency
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.tests.fixtures import officer
 from motcua.metrics.tests.test_service_index import PROVINCE_OFFICE, scenario  # noqa: F401  (a fixture)
+from motcua.testing import sign_in
 
 URL = "/api/v1/metrics/service-index"
 OCTOBER = {"from": "2025-10-01", "to": "2025-10-31"}
@@ -18,7 +19,7 @@ OCTOBER = {"from": "2025-10-01", "to": "2025-10-31"}
 
 def client_of(user: User) -> Client:
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 

@@ -20,11 +20,12 @@ from motcua.payments import selectors, services
 from motcua.payments.contrib.vnpay.standin import VnpayServer
 from motcua.payments.models import Payment
 from motcua.payments.tests.conftest import FEE_PROCEDURE
+from motcua.testing import sign_in
 
 
 def logged_in(user: User) -> Client:
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 

@@ -22,6 +22,7 @@ from motcua.payments.contrib.paygov.standin import PaygovServer
 from motcua.payments.models import Payment, PaymentCallback
 from motcua.payments.tests.conftest import PARTNER, PAYGOV_SECRET
 from motcua.rules.national_portal import dossier_record
+from motcua.testing import sign_in
 
 
 def result(
@@ -134,7 +135,7 @@ def test_query_reconciles_and_get_bill_gives_the_platform_receipt(
     kept = PaymentCallback.objects.get(payment=payment, channel="query")  # QUERY's answer, raw, with its verdict
     assert (kept.verdict, json.loads(kept.body)["TrangThaiGD"]) == ("recorded", "1")
     client = Client()
-    client.force_login(staff["counter"])
+    sign_in(client, staff["counter"])
     pdf = client.get(f"/payments/{payment.reference}/receipt.pdf")
     assert pdf.status_code == 200
     assert pdf.content.startswith(b"%PDF")

@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, sync_playwright
@@ -54,6 +55,7 @@ def idp(live_server: Any, tmp_path: Path, settings: Any) -> Iterator[str]:
         found = wait_until(
             lambda: re.search(r"listening on (http://\S+)/", log.read_text()) or process.poll() is not None,
             what="the identity stand-in to listen",
+            timeout=120,  # a Django start on a busy machine
         )
         assert process.poll() is None, log.read_text()
         settings.MOTCUA_OIDC_ISSUER = found.group(1)
@@ -98,6 +100,12 @@ def step(page: Page, name: str, tmp_path: Path) -> Iterator[None]:
         raise AssertionError(f"browser step “{name}” failed: {error}\nscreenshot: {shot}\nat: {page.url}") from error
 
 
+def warm_up(base: str) -> None:
+    """The server's first request loads the whole URL conf: done outside the browser's 20 s per step (on a busy
+    machine it took longer)."""
+    assert httpx.get(base + "/", timeout=300).status_code == 200
+
+
 def serious_violations(page: Page) -> list[str]:
     """axe-core's serious and critical violations of the page now (WCAG 2.1 A and AA rules)."""
     page.add_script_tag(path=str(AXE))
@@ -115,6 +123,7 @@ def test_a_citizen_files_supplements_downloads_and_rates(
     live_server: Any, idp: str, page: Page, commune: Any, staff: Any, tmp_path: Path
 ) -> None:
     base = live_server.url
+    warm_up(base)
     checked: dict[str, list[str]] = {}
 
     def check_accessibility(name: str) -> None:

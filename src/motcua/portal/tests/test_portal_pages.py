@@ -23,6 +23,7 @@ from motcua.metrics.models import DailyCount
 from motcua.portal.models import Draft, Rating
 from motcua.rules.lifecycle import ActionType
 from motcua.rules.rating import CRITERIA
+from motcua.testing import sign_in
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PROCEDURE = "2.001035"
@@ -44,7 +45,7 @@ def citizen(db: None) -> User:
 @pytest.fixture
 def browser(citizen: User) -> Client:
     client = Client()
-    client.force_login(citizen)
+    sign_in(client, citizen)
     return client
 
 
@@ -209,7 +210,7 @@ def test_a_citizen_reaches_nothing_of_anybody_else(browser: Client, commune: Any
     [document] = dossier.documents.all()[:1]
     other = User.objects.create_user("binh@example.vn", password="x")
     stranger = Client()
-    stranger.force_login(other)
+    sign_in(stranger, other)
     assert stranger.get(f"/my/dossiers/{dossier.code}/").status_code == 404
     assert stranger.get(f"/my/dossiers/{dossier.code}/documents/{document.pk}/").status_code == 404
     assert stranger.post(f"/my/dossiers/{dossier.code}/withdraw/", {"reason": "x"}).status_code == 404

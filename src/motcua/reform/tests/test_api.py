@@ -12,6 +12,7 @@ from motcua.accounts.models import User
 from motcua.catalog.models import Procedure
 from motcua.reform.demo import create_demo_plan
 from motcua.reform.models import CostAssessment
+from motcua.testing import sign_in
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/reform/compliance-cost"
@@ -34,7 +35,7 @@ def post(client: Client, url: str, body: dict[str, Any]) -> Any:
 
 @pytest.fixture
 def signed_in(client: Client, finance_leader: User) -> Client:
-    client.force_login(finance_leader)
+    sign_in(client, finance_leader)
     return client
 
 
@@ -88,7 +89,7 @@ def test_only_the_reform_officer_saves_an_assessment(signed_in: Client, reformer
     assert refused.status_code == 403
     assert "cải cách" in refused.json()["detail"]
     assert not CostAssessment.objects.exists()
-    signed_in.force_login(reformer)
+    sign_in(signed_in, reformer)
     saved = post(signed_in, url, body)
     assert saved.status_code == 201
     assert saved.json()["cost_per_execution_vnd"] == 395_000
@@ -107,7 +108,7 @@ def test_only_the_reform_officer_saves_an_assessment(signed_in: Client, reformer
 
 
 def test_saving_without_an_income_figure_for_the_year_is_a_422(client: Client, reformer: User) -> None:
-    client.force_login(reformer)
+    sign_in(client, reformer)
     answer = post(client, "/api/v1/procedures/2.001583/compliance-cost", {**BODY, "year": 2030})
     assert answer.status_code == 422
     assert "thu nhập bình quân năm 2030" in answer.json()["detail"]

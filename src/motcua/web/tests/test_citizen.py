@@ -14,6 +14,7 @@ from motcua.dossiers.services import open_dossier, perform
 from motcua.dossiers.tests.fixtures import counter_intake, offering_of
 from motcua.rules.lifecycle import ActionType
 from motcua.rules.workdays import VIETNAM_TZ
+from motcua.testing import sign_in
 
 PDF = b"%PDF-1.4\n%%EOF\n"
 
@@ -72,7 +73,7 @@ def test_my_dossiers_lists_my_own_only(commune: Agency, staff: dict[str, User], 
     someone_else = filed_online(User.objects.create_user("nguoikhac", password="x"), commune)
     at_the_counter = open_dossier(counter_intake(offering_of("2.001035", commune)), user=staff["counter"])
     client = Client()
-    client.force_login(citizen)
+    sign_in(client, citizen)
     page = client.get("/my/").content.decode()
     assert mine.code in page
     assert mine.procedure.name in page
@@ -84,7 +85,7 @@ def test_my_dossiers_lists_my_own_only(commune: Agency, staff: dict[str, User], 
     assert 'name="viewport" content="width=device-width, initial-scale=1"' in page
     # an officer's "my dossiers" are the ones they filed themselves, not their agency's
     officer = Client()
-    officer.force_login(staff["counter"])
+    sign_in(officer, staff["counter"])
     listed = officer.get("/my/").content.decode()
     assert at_the_counter.code not in listed
     assert "Bạn chưa nộp hồ sơ nào." in listed
@@ -97,7 +98,7 @@ def test_the_appointment_is_shown_once_there_is_one(
     perform(dossier, ActionType.ACCEPT, user=staff["counter"])
     dossier.refresh_from_db()
     assert dossier.appointment_at is not None
-    client.force_login(citizen)
+    sign_in(client, citizen)
     page = client.get("/my/").content.decode()
     assert dossier.appointment_at.astimezone(VIETNAM_TZ).strftime("%H:%M %d/%m/%Y") in page
 

@@ -16,6 +16,7 @@ from motcua.catalog.models import Agency
 from motcua.dossiers.models import Dossier, DossierDocument
 from motcua.dossiers.services import open_dossier
 from motcua.dossiers.tests.fixtures import counter_intake, offering_of, officer
+from motcua.testing import sign_in
 
 PDF = b"%PDF-1.4\n% t\xe1\xbb\x9d khai\n%%EOF\n"
 
@@ -36,7 +37,7 @@ def url(dossier: Dossier, document: DossierDocument) -> str:
 
 def logged_in(user: User) -> Client:
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 

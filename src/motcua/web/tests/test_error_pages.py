@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from motcua.accounts.models import User
+from motcua.testing import sign_in
 
 ENGLISH = ["Not Found", "Server Error", "Bad Request", "Forbidden", "The requested resource"]
 
@@ -32,7 +33,7 @@ def test_404_is_vietnamese(client: Client, db: None) -> None:
 
 
 def test_a_citizen_in_the_workbench_gets_the_vietnamese_404(client: Client, db: None) -> None:
-    client.force_login(User.objects.create_user("congdan", password="x"))
+    sign_in(client, User.objects.create_user("congdan", password="x"))
     vietnamese(client.get("/workbench/"), 404, "Không tìm thấy trang")
 
 

@@ -14,6 +14,7 @@ from motcua.catalog.models import Agency
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import open_dossier
 from motcua.dossiers.tests.fixtures import counter_intake, offering_of
+from motcua.testing import sign_in
 
 #: Content types a browser or a program may send with a body Django's multipart parser cannot read.
 BROKEN = [
@@ -57,7 +58,7 @@ def test_the_api_answers_400_with_a_token(dossier: Dossier, staff: dict[str, Use
 
 def test_the_api_answers_400_in_the_browser_session(dossier: Dossier, staff: dict[str, User]) -> None:
     client = Client(raise_request_exception=False)
-    client.force_login(staff["counter"])
+    sign_in(client, staff["counter"])
     for path in api_paths(dossier):
         assert_json_400(client.post(path, BODY, content_type=BROKEN[0]))
 
@@ -74,7 +75,7 @@ def assert_page_400(response: Any) -> None:
 @pytest.mark.parametrize("content_type", BROKEN)
 def test_the_workbench_forms_answer_400(dossier: Dossier, staff: dict[str, User], content_type: str) -> None:
     client = Client(raise_request_exception=False)
-    client.force_login(staff["counter"])
+    sign_in(client, staff["counter"])
     offering = offering_of("2.001035", dossier.resolving_agency)
     for path in [
         reverse("web:workbench-act", args=[dossier.code, "forward"]),
@@ -92,6 +93,6 @@ def test_the_login_form_answers_400(db: None) -> None:
 
 def test_a_well_formed_multipart_body_still_works(dossier: Dossier, staff: dict[str, User]) -> None:
     client = Client()
-    client.force_login(staff["counter"])
+    sign_in(client, staff["counter"])
     response = client.post(reverse("web:workbench-act", args=[dossier.code, "forward"]), {"forward-note": "ok"})
     assert response.status_code == 302

@@ -3,11 +3,14 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from motcua.accounts.models import Membership, User
+from motcua.accounts.second_factor import DEMO_TOTP_KEY
 from motcua.catalog.models import Procedure
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.projections import mismatched_dossiers
+from motcua.web.management.commands.load_demo import DEMO_USERS
 
 
 @pytest.mark.django_db
@@ -55,6 +58,12 @@ def test_load_demo_twice_is_harmless() -> None:
     assert lines[8] == lines[4]
     assert len(lines) == 9
     assert Procedure.objects.get(code="2.001583").valid_to is not None
+    # the admin and every demo officer have the demo second factor, once (README); the citizen none
+    demo_devices = TOTPDevice.objects.filter(key=DEMO_TOTP_KEY)
+    assert sorted(demo_devices.values_list("user__username", flat=True)) == sorted(
+        ["admin", *(name for name, _, memberships in DEMO_USERS if memberships)]
+    )
+    assert demo_devices.count() == len(DEMO_USERS)  # all but the citizen, plus the admin
     assert Dossier.objects.filter(status="returned").exists()
     assert mismatched_dossiers() == []
     assert Procedure.objects.count() == 38 + 1  # the demo plan's new version

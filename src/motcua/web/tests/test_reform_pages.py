@@ -20,6 +20,7 @@ from motcua.dossiers.tests.fixtures import officer
 from motcua.reform import spreadsheets
 from motcua.reform.demo import create_demo_plan
 from motcua.reform.models import CostAssessment, ParScore, PlanState, SimplificationPlan
+from motcua.testing import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -31,12 +32,12 @@ def reformer(demo_catalog: Any) -> User:
 
 @pytest.fixture
 def browser(client: Client, reformer: User) -> Client:
-    client.force_login(reformer)
+    sign_in(client, reformer)
     return client
 
 
 def test_only_reform_officers_see_the_reform_pages(client: Client, demo_catalog: Any) -> None:
-    client.force_login(officer("mc", Agency.objects.get(name="Sở Tài chính tỉnh Thái Nguyên"), "counter"))
+    sign_in(client, officer("mc", Agency.objects.get(name="Sở Tài chính tỉnh Thái Nguyên"), "counter"))
     assert client.get("/workbench/reform/").status_code == 404
     assert client.get("/workbench/reform/procedures/2.001583/cost/").status_code == 404
 
@@ -131,7 +132,7 @@ def test_par_page_self_score_and_appraise(client: Client, reformer: User) -> Non
     call_command("load_par_tree", "2026", "--user", reformer.username, stdout=io.StringIO())
     finance = Agency.objects.get(name="Sở Tài chính tỉnh Thái Nguyên")
     leader = officer("ld", finance, "leader")
-    client.force_login(leader)
+    sign_in(client, leader)
     page = client.get("/workbench/reform/par/2026/")
     assert "Công tác chỉ đạo, điều hành" in page.content.decode()
     criterion = ParScore._meta.get_field("criterion").related_model.objects.get(year=2026, code="1.1")
@@ -143,7 +144,7 @@ def test_par_page_self_score_and_appraise(client: Client, reformer: User) -> Non
     )
     score = ParScore.objects.get()
     assert (score.self_score, score.evidence.count()) == (Decimal(4), 1)
-    client.force_login(reformer)
+    sign_in(client, reformer)
     client.post(
         f"/workbench/reform/par/2026/?agency={finance.pk}",
         {"as": "appraise", "criterion": criterion.pk, "agency": finance.pk, "score": "3", "comment": "Chậm"},

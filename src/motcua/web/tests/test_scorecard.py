@@ -13,6 +13,7 @@ from motcua.catalog.models import Agency
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.tests.fixtures import officer
 from motcua.metrics.tests.test_service_index import PROVINCE_OFFICE, scenario  # noqa: F401  (a fixture)
+from motcua.testing import sign_in
 
 PAGE = "/workbench/scorecard/"
 OCTOBER = {"start": "2025-10-01", "end": "2025-10-31"}
@@ -20,7 +21,7 @@ OCTOBER = {"start": "2025-10-01", "end": "2025-10-31"}
 
 def client_of(user: User) -> Client:
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 

@@ -11,6 +11,7 @@ from motcua.catalog.models import Agency, Offering
 from motcua.dossiers.models import Dossier, DossierAction
 from motcua.dossiers.services import open_dossier
 from motcua.dossiers.tests.fixtures import COMMUNE, OTHER_COMMUNE, counter_intake, officer
+from motcua.testing import sign_in
 
 PDF = b"%PDF-1.4\n%%EOF\n"
 
@@ -28,7 +29,7 @@ def people(demo_catalog: Any) -> dict[str, User]:
 
 def logged_in(user: User) -> Client:
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 

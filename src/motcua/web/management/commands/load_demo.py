@@ -15,6 +15,7 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from motcua.accounts.models import Membership, Role, User
+from motcua.accounts.services import ensure_demo_totp_device
 from motcua.catalog.interchange import CatalogLoadError, demo_catalog, load_catalog
 from motcua.catalog.models import Agency
 from motcua.dossiers.demo import create_demo_dossiers
@@ -85,7 +86,10 @@ class Command(BaseCommand):
         )
         password = os.environ.get("MOTCUA_DEMO_PASSWORD", DEFAULT_PASSWORD)
         created = self._users(password)
-        self.stdout.write(f"Người dùng mẫu: tạo mới {created} (mật khẩu: {password}).")
+        self.stdout.write(
+            f"Người dùng mẫu: tạo mới {created} (mật khẩu: {password}; mã xác thực hai lớp của cán bộ và quản trị: "
+            "motcua totp-code <tên đăng nhập>, khóa mẫu chỉ để chạy thử)."
+        )
         if options["dossiers"] and Dossier.objects.exists():
             self.stdout.write(f"Đã có {Dossier.objects.count()} hồ sơ: không tạo thêm hồ sơ mẫu.")
         elif options["dossiers"]:
@@ -119,6 +123,7 @@ class Command(BaseCommand):
             admin.set_password(password)
             admin.save()
             created += 1
+        ensure_demo_totp_device(admin)  # the second factor, with the published demo key (README; never in production)
         for username, full_name, memberships in DEMO_USERS:
             catalogue_editor = any(role == Role.REFORM for _, role in memberships)
             user, made = User.objects.get_or_create(
@@ -139,4 +144,6 @@ class Command(BaseCommand):
             for agency_name, role in memberships:
                 agency = Agency.objects.get(name=agency_name)
                 Membership.objects.get_or_create(user=user, agency=agency, role=role)
+            if memberships:
+                ensure_demo_totp_device(user)
         return created
