@@ -109,8 +109,9 @@ def measure(reps: int, warmup: int) -> None:
     print(
         "\nWhat limits these figures: one process and one connection on a shared 2-core machine; the page time is "
         "mostly Django's template rendering and the session/user reads, the scoped dossier queries use the "
-        "(applicant_user, id) index; the procedure page is one catalogue-version read while the catalogue is unchanged (kept per process), and after a "
-        "change reads the catalogue (its offerings, channels, fees, steps) and groups the offerings of equal terms."
+        "(applicant_user, id) index; the procedure page is one catalogue-version read while the catalogue is "
+        "unchanged (kept per process), and after a change reads the catalogue (its offerings, channels, fees, "
+        "steps) and groups the offerings of equal terms."
     )
 
 
