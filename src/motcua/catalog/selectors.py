@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Case, Expression, ExpressionWrapper, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Length
 
@@ -98,6 +100,74 @@ def procedure_detail(code: str, *, include_drafts: bool = False) -> Procedure | 
     return procedures.filter(code=code).first()
 
 
+@dataclass(frozen=True)
+class OfferingGroup:
+    """Offerings of one procedure whose terms are the same (channels and times, fees, process templates):
+    shown once, with the list of the agencies that apply them (``sample`` carries the terms)."""
+
+    sample: Offering
+    offerings: tuple[Offering, ...]
+    online: bool
+
+
+@dataclass(frozen=True)
+class ProcedurePage:
+    """What the public procedure page shows: the procedure and its offerings grouped by identical terms."""
+
+    procedure: Procedure
+    groups: tuple[OfferingGroup, ...]
+
+
+def _terms_key(offering: Offering) -> tuple[object, ...]:
+    """What makes two offerings read the same to a citizen; agencies are listed, not compared."""
+    channels = tuple(
+        (c.channel, c.processing_unit, c.processing_amount, c.processing_text) for c in offering.channels.all()
+    )
+    fees = tuple((f.kind, f.name, f.amount_vnd, f.condition, f.channel) for f in offering.fees.all())
+    templates = tuple(
+        (
+            t.channel,
+            tuple((s.name, s.role, s.executing_agency_id, s.allotted_amount, s.allotted_unit) for s in t.steps.all()),
+        )
+        for t in offering.templates.all()
+    )
+    return channels, fees, templates
+
+
+def group_offerings(offerings: list[Offering]) -> tuple[OfferingGroup, ...]:
+    """Offerings with the same terms together, in the order of their first agency (the query's order)."""
+    groups: dict[tuple[object, ...], list[Offering]] = {}
+    for offering in offerings:
+        groups.setdefault(_terms_key(offering), []).append(offering)
+    return tuple(
+        OfferingGroup(
+            sample=members[0],
+            offerings=tuple(members),
+            online=any(c.channel == "online" for c in members[0].channels.all()),
+        )
+        for members in groups.values()
+    )
+
+
+_pages: VersionedCache[ProcedurePage | None] = VersionedCache()
+
+
+def procedure_page(code: str) -> ProcedurePage | None:
+    """The published procedure's page data, kept per process until the catalogue changes (``catalog.versioning``).
+
+    Why: a procedure offered by every commune (a hundred offerings, each with its channels, fees and steps)
+    took a thousand model instances and a 100 KB page to say the same terms a hundred times; grouped, the page
+    says them once, and the cache leaves one version read per request."""
+
+    def load() -> ProcedurePage | None:
+        procedure = procedure_detail(code)
+        if procedure is None:
+            return None
+        return ProcedurePage(procedure, group_offerings(list(procedure.offerings.all())))
+
+    return _pages.get(code, load, keep_none=False)
+
+
 def offerings_received_at(desk_ids: list[int]) -> QuerySet[Offering]:
     """Active offerings whose dossiers are received at one of these one-stop desks."""
     return (
@@ -123,7 +193,7 @@ def offering_for_intake(procedure_code: str, agency_identifier: str) -> Offering
             .first()
         )
 
-    return _intake_offerings.get((procedure_code, agency_identifier), load)
+    return _intake_offerings.get((procedure_code, agency_identifier), load, keep_none=False)
 
 
 def reads_province_wide(user: User) -> bool:

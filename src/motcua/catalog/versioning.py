@@ -64,7 +64,9 @@ class VersionedCache(Generic[T]):
         self._version = ""
         self._items: dict[object, T] = {}
 
-    def get(self, key: object, load: Callable[[], T]) -> T:
+    def get(self, key: object, load: Callable[[], T], *, keep_none: bool = True) -> T:
+        """``keep_none=False``: an absent object (``None``) is not kept, so that requests for made-up keys (a
+        public URL) cannot grow the cache."""
         version = catalog_version()
         with self._lock:
             if version != self._version:
@@ -72,6 +74,8 @@ class VersionedCache(Generic[T]):
             if key in self._items:
                 return self._items[key]
         value = load()
+        if value is None and not keep_none:
+            return value
         with self._lock:
             if self._version == version:
                 self._items[key] = value

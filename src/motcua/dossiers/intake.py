@@ -254,6 +254,13 @@ def open_dossier(
     kind = ActionType.SUBMIT if intake.incomplete or (online and not desk_officer) else ActionType.RECEIVE
     desk = offering.receiving_agency or offering.agency
     capacities = actor_capacities(user, None)
+    # an account vouches only for its own verified number, and only when the applicant files it themself
+    identity_verified = bool(
+        kind is ActionType.SUBMIT
+        and not desk_officer
+        and user.identity_verified
+        and user.personal_id_number == applicant.id_number
+    )
     opening = parse_payload(
         kind,
         {
@@ -267,6 +274,7 @@ def open_dossier(
             "consulted_databases": sorted(
                 {_clean_text(c, "consulted_databases")[:40] for c in intake.consulted_databases}
             ),
+            "identity_verified": identity_verified,
         },
     )
 
@@ -287,12 +295,7 @@ def open_dossier(
             applicant_address=applicant.address,
             applicant_user=user if kind is ActionType.SUBMIT and not desk_officer else None,
             result_delivery=intake.result_delivery,
-            applicant_identity_verified=(
-                kind is ActionType.SUBMIT
-                and not desk_officer
-                and user.identity_verified
-                and user.personal_id_number == applicant.id_number
-            ),
+            applicant_identity_verified=identity_verified,
             terms=store_terms(terms),
         )
         actor, after = decide(DossierState(), plan, kind, capacities, at, opening)

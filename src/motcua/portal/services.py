@@ -26,11 +26,11 @@ from motcua.integrations.notifications import notification_channels
 from motcua.integrations.services import enqueue
 from motcua.metrics.services import add_to_counters
 from motcua.portal.codes import DESTINATION, SCHEMA
+from motcua.portal.counting import rating_deltas
 from motcua.portal.models import Draft, Rating
-from motcua.rules.counters import Delta
 from motcua.rules.identity import is_citizen_id, is_tax_code, normalise_identifier
 from motcua.rules.phones import normalise_mobile
-from motcua.rules.rating import InvalidRating, Satisfaction, may_rate, parse_rating
+from motcua.rules.rating import InvalidRating, may_rate, parse_rating
 
 CODE_MINUTES = 15
 MAX_ATTEMPTS = 5
@@ -243,15 +243,6 @@ def rate_dossier(
             raise ActionRefused(_("Hồ sơ này đã được đánh giá.")) from error
         add_to_counters(locked.resolving_agency_id, locked.procedure_id, locked.channel, rating_deltas(rating))
     return rating
-
-
-def rating_deltas(rating: Rating) -> list[Delta]:
-    """The counters one evaluation adds, on its local day (``rules.rating``)."""
-    day = timezone.localdate(rating.rated_at)
-    changes = [Delta(day, "rated", 1)]
-    if rating.satisfaction == Satisfaction.NOT_SATISFIED:
-        changes.append(Delta(day, "rated_dissatisfied", 1))
-    return changes
 
 
 def save_draft(user: User, offering_id: int, data: Mapping[str, object]) -> None:

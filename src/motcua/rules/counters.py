@@ -74,7 +74,8 @@ METRICS: Mapping[str, Metric] = {
         ),
         Metric(
             "population_checked",
-            "dossiers received for which a connected database (the population registry) was consulted",
+            "dossiers received for which a connected database (the population registry) was consulted, or filed "
+            "by the applicant's own VNeID-authenticated account",
         ),
         Metric("refused", "dossiers refused"),
         Metric("supplement_requested", "requests to supplement (form 02), before or after acceptance"),
@@ -174,8 +175,8 @@ def deltas(
     dossier is received, as for a dossier received at once. For a ``record_result`` it tells whether the dossier
     already counted as connected to the personal data store (Decision 766 indicator 4.5: a document taken from the
     store, or the result sent to the applicant's store — counted once, on the day the dossier was received).
-    Reading: a consulted connected database counts for 4.6 (``population_checked``); RULES §7 also counts a
-    VNeID-authenticated account there, which the opening payload does not record yet. ``has_fees``: the dossier's
+    RULES §7 4.6: a consulted connected database, or an applicant filing with a VNeID-authenticated account
+    (``OpeningPayload.identity_verified``), counts once (``population_checked``). ``has_fees``: the dossier's
     fee lines are not all 0 (``rules.payments.payable_lines``). ``paid_before_receipt``: for an ``accept``, a
     gateway confirmed the dossier's payment while it was only submitted (paid at submission, issue 11):
     ``paid_online`` is counted at the receipt, on its day, beside ``received_with_fees`` — a dossier refused at
@@ -201,7 +202,7 @@ def deltas(
         if opening is not None and opening.reused_documents:
             count("reused")
             count("data_store_connected")
-        if opening is not None and opening.consulted_databases:
+        if opening is not None and (opening.consulted_databases or opening.identity_verified):
             count("population_checked")
     if (
         kind is ActionType.RECORD_RESULT

@@ -97,6 +97,9 @@ class OpeningPayload(Payload):
     #: connected databases consulted for the dossier, with the applicant's consent (``DSKetNoiCSDL[].MaCSDL``)
     consulted_databases: list[Annotated[str, Field(max_length=40)]] = Field(default_factory=list, max_length=20)
     online: bool = False
+    #: filed online by the applicant's own account that an identity provider (VNeID) verified for the same
+    #: personal identification number (``TaiKhoanDuocXacThucVoiVNeID``; Decision 766 4.6 counts it, RULES §7)
+    identity_verified: bool = False
 
 
 class AcceptPayload(Payload):

@@ -31,7 +31,7 @@ their received day), **2.1** (on time), **3.3** (filed online), **3.6** (paid on
 ``received_with_fees``, both by the receipt day — issue 11), **4.2** (digitised), **4.4** (reuse), **4.5**
 (connected to the personal data store: ``data_store_connected``, a document taken from the store or the result
 entered in the applicant's store, by the received day), **4.6b** (``population_checked``: a connected database
-consulted at intake; a VNeID-authenticated account, which RULES §7 also counts, is not counted yet),
+consulted at intake, or the dossier filed by its applicant's own VNeID-authenticated account, RULES §7),
 **5.3** (satisfaction: ``finished_late`` over the finished, plus ``rated_dissatisfied`` over ``rated`` — the
 applicants' evaluations of RULES §5, ``rules.rating``, counted on their day; n/a while nobody has rated in the
 period).

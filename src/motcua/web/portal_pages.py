@@ -25,17 +25,29 @@ from motcua.datastore.presenting import chosen_from
 from motcua.dossiers.errors import DossierError
 from motcua.dossiers.models import ApplicantType, Dossier, ResultDelivery
 from motcua.dossiers.plans import terms_of
+from motcua.dossiers.printing import FormNotAvailable, available_forms, render_form
 from motcua.dossiers.selectors import allowed_actions_for
 from motcua.dossiers.services import Applicant, ChecklistItem, Intake, open_dossier, perform
 from motcua.payments.selectors import pay_panel
 from motcua.portal import selectors
 from motcua.portal.services import discard_draft, rate_dossier, save_draft
+from motcua.rules.forms import FormKind, form_spec
 from motcua.rules.lifecycle import ActionType
 from motcua.rules.payments import collected_at_submission
 from motcua.rules.rating import CRITERIA, POINTS, SATISFACTION_LABELS, may_rate
 from motcua.web.store_pages import apply_offers
 
 APPLICANT_FIELDS = ("type", "name", "id_number", "phone", "email", "address")
+
+#: The official forms addressed to the applicant (RULES §4): the receipt and appointment, the request to supplement,
+#: the refusal, the apology, the stop notice. The control sheet and the book are the agencies' own records.
+APPLICANT_FORMS = (
+    FormKind.RECEIPT,
+    FormKind.SUPPLEMENT_REQUEST,
+    FormKind.REFUSAL,
+    FormKind.APOLOGY,
+    FormKind.STOP_NOTICE,
+)
 
 
 def _offering(code: str, agency: str) -> Offering:
@@ -173,7 +185,15 @@ def _dossier_context(request: HttpRequest, dossier: Dossier, error: DossierError
         "error": error,
         "form_key": secrets.token_urlsafe(16),
         "pay": pay_panel(request.user, dossier.code),  # the fees and the pay buttons (issue 11)
+        "forms": applicant_forms(dossier),
     }
+
+
+def applicant_forms(dossier: Dossier) -> list[tuple[str, str]]:
+    """(kind, title) of the forms issued to the applicant so far, in form order (one query)."""
+    return [
+        (kind, _(form_spec(dossier.regime, kind).title)) for kind in available_forms(dossier) if kind in APPLICANT_FORMS
+    ]
 
 
 @login_required
@@ -260,5 +280,22 @@ def document(request: HttpRequest, code: str, document_id: int) -> FileResponse:
         content_type=stored.content_type or "application/octet-stream",
     )
     response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def form_pdf(request: HttpRequest, code: str, kind: str) -> HttpResponse:
+    """An official form of one's own dossier as PDF — the receipt with the appointment once the agency has
+    received it (form 01, the same document the desk prints: ``dossiers.printing``); 404 to anybody else."""
+    dossier = _own(request, code)
+    if kind not in APPLICANT_FORMS:
+        raise Http404(_("Không có giấy tờ này cho người nộp hồ sơ."))
+    try:
+        pdf = render_form(dossier, kind)
+    except FormNotAvailable as missing:
+        raise Http404(missing.message) from missing
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{dossier.code}-{kind}.pdf"'
     response["Cache-Control"] = "private, no-store"
     return response

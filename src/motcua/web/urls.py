@@ -32,6 +32,7 @@ urlpatterns = [
     path("my/dossiers/<str:code>/withdraw/", portal_pages.withdraw, name="my-dossier-withdraw"),
     path("my/dossiers/<str:code>/rating/", portal_pages.rate, name="my-dossier-rate"),
     path("my/dossiers/<str:code>/documents/<int:document_id>/", portal_pages.document, name="my-dossier-document"),
+    path("my/dossiers/<str:code>/forms/<str:kind>.pdf", portal_pages.form_pdf, name="my-dossier-form"),
     path("signup/", account_pages.signup, name="signup"),
     path("signup/verify/", account_pages.signup_verify, name="signup-verify"),
     path("password-reset/", account_pages.password_reset, name="password-reset"),

@@ -9,7 +9,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from motcua.catalog.models import Agency, Field, Level
-from motcua.catalog.selectors import procedure_detail, search_procedures
+from motcua.catalog.selectors import procedure_page as procedure_page_data
+from motcua.catalog.selectors import search_procedures
 from motcua.dossiers.selectors import public_dossier
 from motcua.portal.selectors import history, missing_for_supplement
 from motcua.web.ratelimit import over_limit
@@ -65,7 +66,7 @@ def track(request: HttpRequest, code: str = "") -> HttpResponse:
 
 
 def procedure_page(request: HttpRequest, code: str) -> HttpResponse:
-    procedure = procedure_detail(code)
-    if procedure is None:
-        raise Http404(_("Không tìm thấy thủ tục có mã “%(code)s”.") % {"code": code})
-    return render(request, "web/procedure_detail.html", {"procedure": procedure})
+    page = procedure_page_data(code[:60])
+    if page is None:
+        raise Http404(_("Không tìm thấy thủ tục có mã “%(code)s”.") % {"code": code[:60]})
+    return render(request, "web/procedure_detail.html", {"procedure": page.procedure, "groups": page.groups})

@@ -36,6 +36,7 @@ procedures of the demo catalogue charge a fee → 3.4 = 0/29. Total 15.54 of 52 
 August 2025: no dossier at all → every indicator n/a but the catalogue's 3.4 (0/29, 0.00 of 2).
 """
 
+import io
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -208,6 +209,57 @@ def test_ratings_make_the_satisfaction_indicator_live(scenario: dict[str, Dossie
     assert result.max == 58
     # without ratings in the period it stays n/a (September: nothing rated)
     assert service_index(Scope(agency=commune), *month(2025, 9), today=TODAY).indicator("5.3").points is None
+
+
+def test_rebuild_metrics_gives_the_rating_counters_the_ratings_gave(
+    scenario: dict[str, Dossier], commune: Agency
+) -> None:
+    """``motcua rebuild-metrics`` recomputes ``rated`` / ``rated_dissatisfied`` from the ``Rating`` rows: the same
+    counters as the ratings' own transactions wrote (by hand: 3 rated on 15/10 and 1 on 16/10, 2 not satisfied),
+    restored after they were damaged or deleted, and ``--check`` sees the damage."""
+    from django.core.management import call_command
+
+    from motcua.metrics.models import DailyCount
+    from motcua.portal.services import rate_dossier
+    from motcua.rules.rating import CRITERIA
+
+    citizen = User.objects.create_user("nguoi-danh-gia-2", password="x")
+    names = ("A", "B", "G", "J")
+    Dossier.objects.filter(pk__in=[scenario[n].pk for n in names]).update(applicant_user=citizen)
+    scores = {key: 1 for key, _label in CRITERIA}
+    levels = {"A": "very_satisfied", "B": "not_satisfied", "G": "satisfied", "J": "not_satisfied"}
+    for name in names:
+        moment = at(2025, 10, 16, 8, 0) if name == "J" else at(2025, 10, 15, 9, 0)
+        rate_dossier(scenario[name], user=citizen, scores=scores, satisfaction=levels[name], at=moment)
+
+    def rating_rows() -> dict[tuple[date, str], int]:
+        rows = DailyCount.objects.filter(metric__in=["rated", "rated_dissatisfied"]).exclude(value=0)
+        totals: dict[tuple[date, str], int] = {}
+        for day, metric, value in rows.values_list("day", "metric", "value"):
+            totals[(day, metric)] = totals.get((day, metric), 0) + value
+        return totals
+
+    incremental = rating_rows()
+    assert incremental == {
+        (date(2025, 10, 15), "rated"): 3,
+        (date(2025, 10, 15), "rated_dissatisfied"): 1,
+        (date(2025, 10, 16), "rated"): 1,
+        (date(2025, 10, 16), "rated_dissatisfied"): 1,
+    }
+    call_command("rebuild_metrics", "--check", stdout=io.StringIO())  # incremental == rebuilt: exits normally
+    before = set(DailyCount.objects.filter(metric__startswith="rated").values_list(
+        "day", "agency_id", "procedure_id", "channel", "metric", "value"))  # fmt: skip
+    DailyCount.objects.filter(metric="rated_dissatisfied").delete()
+    DailyCount.objects.filter(metric="rated").update(value=9)
+    with pytest.raises(SystemExit) as damaged:
+        call_command("rebuild_metrics", "--check", stdout=io.StringIO())
+    assert damaged.value.code == 1
+    call_command("rebuild_metrics", stdout=io.StringIO())
+    assert rating_rows() == incremental
+    after = set(DailyCount.objects.filter(metric__startswith="rated").values_list(
+        "day", "agency_id", "procedure_id", "channel", "metric", "value"))  # fmt: skip
+    assert after == before
+    call_command("rebuild_metrics", "--check", stdout=io.StringIO())
 
 
 def _live(result: IndexResult) -> list[IndicatorResult]:

@@ -194,6 +194,11 @@ def test_a_citizen_files_supplements_downloads_and_rates(
         with page.expect_download() as waiting:
             page.get_by_role("link", name=re.compile("Tải kết quả")).click()
         assert Path(waiting.value.path()).read_bytes() == b"%PDF-1.4 ket qua\n%%EOF\n"
+        # the receipt and appointment (form 01) the desk issued on accepting it, as a PDF
+        with page.expect_download() as waiting:
+            page.get_by_role("link", name=re.compile("Giấy tiếp nhận hồ sơ")).click()
+        assert waiting.value.suggested_filename == f"{dossier.code}-receipt.pdf"
+        assert Path(waiting.value.path()).read_bytes().startswith(b"%PDF")
     with step(page, "rate", tmp_path):
         check_accessibility("dossier with its result")
         for index in range(9):

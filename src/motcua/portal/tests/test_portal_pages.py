@@ -219,6 +219,36 @@ def test_a_citizen_reaches_nothing_of_anybody_else(browser: Client, commune: Any
     assert dossier.status == "submitted"
 
 
+def test_the_receipt_is_the_applicants_once_the_agency_receives_the_dossier(
+    browser: Client, commune: Any, staff: Any
+) -> None:
+    """Form 01 (giấy tiếp nhận hồ sơ và hẹn trả kết quả), the desk's own document, downloadable by the applicant
+    from the dossier's page and from "my dossiers" once received; before that the page says when it comes; the
+    agencies' control sheet is not the applicant's; nobody else gets it."""
+    answer = apply(browser, commune)
+    dossier = Dossier.objects.get()
+    url = f"/my/dossiers/{dossier.code}/forms/receipt.pdf"
+    submitted = browser.get(answer["Location"]).content.decode()
+    assert "sẽ có tại trang này khi cơ quan tiếp nhận" in submitted
+    assert url not in submitted
+    assert browser.get(url).status_code == 404  # not received yet: no receipt
+    perform(dossier, ActionType.ACCEPT, user=staff["counter"])
+    page = browser.get(f"/my/dossiers/{dossier.code}/").content.decode()
+    assert f'href="{url}"' in page
+    assert f'href="{url}"' in browser.get("/my/").content.decode()
+    receipt = browser.get(url)
+    assert receipt.status_code == 200
+    assert receipt["Content-Type"] == "application/pdf"
+    assert receipt.content.startswith(b"%PDF")
+    assert f'filename="{dossier.code}-receipt.pdf"' in receipt["Content-Disposition"]
+    assert receipt["Cache-Control"] == "private, no-store"
+    assert browser.get(f"/my/dossiers/{dossier.code}/forms/control_sheet.pdf").status_code == 404
+    stranger = Client()
+    stranger.force_login(User.objects.create_user("binh@example.vn", password="x"))
+    assert stranger.get(url).status_code == 404
+    assert Client().get(url).status_code == 302  # to the sign-in page
+
+
 def test_applying_again_offers_the_stored_document_and_takes_it_with_consent(
     browser: Client, commune: Any, staff: Any, citizen: User
 ) -> None:

@@ -282,3 +282,23 @@ def test_a_consulted_database_counts_for_the_population_indicator() -> None:
     assert "population_checked" not in {
         d.metric for d in Walk().do(ActionType.RECEIVE, Role.COUNTER, DESK, vn(2025, 9, 8, 8, 0))
     }
+
+
+def test_a_vneid_authenticated_applicant_counts_for_the_population_indicator_once() -> None:
+    """RULES §7 4.6: a VNeID-authenticated account, or a consulted population record — a dossier with both is
+    one dossier using the population database (counted once, on the day it is received)."""
+    walk = Walk()
+    walk.channel = "online"
+    submitted = walk.do(ActionType.SUBMIT, Role.APPLICANT, None, vn(2025, 9, 8, 8, 0), identity_verified=True)
+    assert "population_checked" not in {d.metric for d in submitted}  # not received yet
+    opening = payloads.OpeningPayload(identity_verified=True, consulted_databases=["CSDLQGDC"], online=True)
+    before = walk.state
+    after = apply(before, PLAN, Action(ActionType.ACCEPT, vn(2025, 9, 9, 8, 0), Actor(Role.COUNTER, DESK),
+                                       payloads.AcceptPayload()))  # fmt: skip
+    found = deltas(ActionType.ACCEPT, before, after, "online", payloads.AcceptPayload(), Role.COUNTER,
+                   vn(2025, 9, 9, 8, 0), opening=opening)  # fmt: skip
+    assert [d for d in found if d.metric == "population_checked"] == [Delta(date(2025, 9, 9), "population_checked", 1)]
+    unverified = payloads.OpeningPayload(online=True)
+    found = deltas(ActionType.ACCEPT, before, after, "online", payloads.AcceptPayload(), Role.COUNTER,
+                   vn(2025, 9, 9, 8, 0), opening=unverified)  # fmt: skip
+    assert "population_checked" not in {d.metric for d in found}

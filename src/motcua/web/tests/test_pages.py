@@ -42,6 +42,26 @@ def test_procedure_page(client: Client) -> None:
     assert missing.status_code == 404
 
 
+@pytest.mark.usefixtures("demo_catalog")
+def test_procedure_page_says_shared_terms_once_and_follows_a_catalogue_change(client: Client) -> None:
+    """Offerings with the same terms are one section listing their agencies (the page of a procedure every
+    commune offers was a hundred copies of the same terms); an edit of the catalogue shows at once."""
+    from motcua.catalog.models import Fee, Offering
+
+    offerings = list(Offering.objects.filter(procedure__code="2.001035", active=True).select_related("agency"))
+    assert len(offerings) >= 2
+    page = client.get("/procedures/2.001035/").content.decode()
+    sections = page.count('class="offering"')
+    assert sections < len(offerings)
+    for offering in offerings:
+        assert offering.agency.name in page
+    # one offering's fee changes: its terms differ from the others', so it gets a section of its own
+    Fee.objects.create(offering=offerings[0], kind="fee", name="Lệ phí thử nghiệm", amount_vnd=12345)
+    changed = client.get("/procedures/2.001035/").content.decode()
+    assert "Lệ phí thử nghiệm" in changed
+    assert changed.count('class="offering"') == sections + 1
+
+
 @pytest.mark.django_db
 def test_load_demo_twice_is_harmless() -> None:
     out = StringIO()

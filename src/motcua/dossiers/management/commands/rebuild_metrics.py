@@ -1,4 +1,6 @@
-"""``motcua rebuild-metrics [--check]``: recompute the live counters from the dossiers' action log.
+"""``motcua rebuild-metrics [--check]``: recompute the live counters from the dossiers' action log, and the counters
+of the other sources from their own rows (``metrics.sources``: the applicants' evaluations, the national portal's
+acknowledgements).
 
 With ``--check`` nothing is written and the command exits with status 1 when the counters differ.
 """
@@ -10,6 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from motcua.dossiers.projections import differing_counters, rebuild_counters
+from motcua.metrics import sources
 
 
 class Command(BaseCommand):
@@ -20,9 +23,15 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["check"]:
-            differing = differing_counters()
-            self.stdout.write(f"Số dòng số liệu khác với nhật ký: {len(differing)}.")
+            differing = len(differing_counters())
+            self.stdout.write(f"Số dòng số liệu khác với nhật ký: {differing}.")
+            for source in sources.sources():
+                count = len(sources.differing(source))
+                self.stdout.write(f"Số dòng số liệu nguồn “{source.name}” khác với dữ liệu gốc: {count}.")
+                differing += count
             if differing:
                 raise SystemExit(1)
             return
         self.stdout.write(f"Đã tính lại {rebuild_counters()} dòng số liệu.")
+        for source in sources.sources():
+            self.stdout.write(f"Đã tính lại {sources.rebuild(source)} dòng số liệu nguồn “{source.name}”.")

@@ -9,3 +9,7 @@ class NationalPortalConfig(AppConfig):
 
     def ready(self) -> None:
         from motcua.integrations.contrib.national_portal import client, destination  # noqa: F401  (registers)
+        from motcua.integrations.contrib.national_portal.acknowledgement import counts_from_outbox
+        from motcua.metrics.sources import register
+
+        register("outbox", counts_from_outbox)  # 1.4's acknowledgements, recomputed by motcua rebuild-metrics

@@ -21,16 +21,20 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Sum
 from django.test import Client
 
 from motcua.accounts.models import ExternalIdentity, User
-from motcua.dossiers.services import open_dossier
+from motcua.dossiers.projections import differing_counters
+from motcua.dossiers.services import open_dossier, perform
 from motcua.dossiers.tests.fixtures import counter_intake, offering_of
 from motcua.integrations.contrib.national_portal.snapshot import snapshot_of
 from motcua.integrations.contrib.oidc import provider
 from motcua.integrations.contrib.oidc.standin import DEMO_CITIZEN
 from motcua.integrations.tests.conftest import CLI, subprocess_env, wait_until
+from motcua.metrics.models import DailyCount
 from motcua.rules.identity import is_citizen_id
+from motcua.rules.lifecycle import ActionType
 from motcua.rules.national_portal import dossier_record
 
 CLIENT_ID, SECRET = "motcua-test", "bi-mat-cua-ung-dung"
@@ -163,6 +167,13 @@ def test_an_online_dossier_of_a_verified_account_is_flagged_for_the_portal(
     someone = open_dossier(other, user=user)
     assert not someone.applicant_identity_verified
     assert dossier_record(snapshot_of(someone))["TaiKhoanDuocXacThucVoiVNeID"] == 0
+    # accepted at the desk, the verified one uses the population database (766 4.6b, RULES §7), the other not;
+    # the counter folded from the log agrees (the flag is in the opening action's payload)
+    for each in (dossier, someone):
+        perform(each, ActionType.ACCEPT, user=staff["counter"])
+    checked = DailyCount.objects.filter(metric="population_checked").aggregate(total=Sum("value"))["total"]
+    assert checked == 1
+    assert differing_counters() == set()
 
 
 def test_refusing_consent_signs_nobody_in(oidc: Provider, db: None) -> None:
