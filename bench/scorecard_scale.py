@@ -132,6 +132,7 @@ def generate_lean(dossiers: int, seed: int) -> None:
             f"daily counters {lo:,}–{hi:,}",
             lambda lo=lo, hi=hi: sql(counters, {"lo": lo, "hi": hi}) + sql(extra, {"lo": lo, "hi": hi}),
         )
+    phase.run("monthly roll-up folded from the daily counters", lambda: sql(ROLL_UP))
     sql("SET session_replication_role = origin")
     sql("SELECT setval(pg_get_serial_sequence('dossiers_dossier', 'id'), (SELECT max(id) FROM dossiers_dossier))")
     orphans = phase.run("foreign keys checked: orphan rows", lambda: fetch(qs.ORPHANS)[0][0])
@@ -158,6 +159,13 @@ SELECT day, agency_id, procedure_id, channel, metric, sum(n) FROM (
            'open_by_received_day', 1
     FROM dossiers_dossier d WHERE d.received_at IS NOT NULL AND d.finished_at IS NULL
 ) AS x GROUP BY 1, 2, 3, 4, 5
+"""
+
+
+ROLL_UP = """
+INSERT INTO metrics_monthlycount (month, agency_id, procedure_id, channel, metric, value)
+SELECT date_trunc('month', day)::date, agency_id, procedure_id, channel, metric, sum(value)
+FROM metrics_dailycount GROUP BY 1, 2, 3, 4, 5 HAVING sum(value) <> 0
 """
 
 
