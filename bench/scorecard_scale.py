@@ -81,6 +81,7 @@ def generate_lean(dossiers: int, seed: int) -> None:
     import random
 
     from motcua.catalog.models import Agency
+    from motcua.dossiers.step_durations import rebuild_step_durations
 
     phase = Phase([])
     rng = random.Random(seed)
@@ -141,6 +142,7 @@ def generate_lean(dossiers: int, seed: int) -> None:
         sql(f"DROP TABLE {table}")
     sql("DROP TABLE bench_officer")
     sql("DROP TABLE bench_citizen")
+    phase.run("early warning's step-duration summary (the rebuild)", rebuild_step_durations)
     phase.run("VACUUM ANALYZE", lambda: sql("VACUUM ANALYZE") * 0 - 1)
 
 
@@ -265,6 +267,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2025)
     parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--smoke", action="store_true", help=f"tiny run of the same path ({SMOKE})")
+    parser.add_argument("--keep", action="store_true", help="keep the generated database (one size)")
+    parser.add_argument("--database", help="measure again a database kept by --keep (no generation)")
     args = parser.parse_args()
     if args.smoke:
         parser.set_defaults(**SMOKE)
@@ -272,10 +276,20 @@ def main() -> None:
     sizes = [int(s) for s in args.sizes.split(",")]
     pg = PgServer.from_url(args.pg)
     print("The live scorecard at scale — bench/scorecard_scale.py")
+    if args.database:
+        with tempfile.TemporaryDirectory(prefix="motcua-bench-") as var:
+            _point_django_at(pg.url(args.database), args.database, Path(var))
+            print_facts([*machine_facts(pg.url(args.database)), ("machine busy before", machine_busy_now())])
+            n = fetch("SELECT count(*) FROM dossiers_dossier")[0][0]
+            size = fetch("SELECT pg_database_size(current_database())")[0][0]
+            print(f"  kept database {args.database}: {n:,} dossiers, {size / 1e9:.2f} GB")
+            measure(args.reps, args.warmup)
+        return
     results: dict[int, dict[str, float]] = {}
     for n in sizes:
         database = f"motcua_bench_{os.getpid()}" + (f"_{n}" if len(sizes) > 1 else "")
-        with tempfile.TemporaryDirectory(prefix="motcua-bench-") as var, throwaway_database(pg, database) as url:
+        kept = throwaway_database(pg, database, keep=args.keep)
+        with tempfile.TemporaryDirectory(prefix="motcua-bench-") as var, kept as url:
             _point_django_at(url, database, Path(var))
             need = n * BYTES_PER_DOSSIER
             free, where = free_bytes(pg)

@@ -11,7 +11,7 @@ from django.db import connection
 from django.db.models import Sum
 from django.db.models.functions import TruncMonth
 
-from motcua.metrics.models import DailyCount, MonthlyCount
+from motcua.metrics.models import DailyCount, MonthlyCount, StepDurationCount
 from motcua.rules.counters import METRICS, Delta
 
 
@@ -92,3 +92,29 @@ def refold_months(metrics: Iterable[str]) -> int:
     )
     return len(created)
 
+
+def add_step_durations(agency_id: int, procedure_id: int, ended: Sequence[tuple[int, date, int]]) -> None:
+    """Count passages (step position, month of their end, rounded working seconds) in the duration summary,
+    one upsert in the caller's transaction (the action's that ended them)."""
+    counted: Counter[tuple[int, date, int]] = Counter(ended)
+    if not counted:
+        return
+    quote = connection.ops.quote_name
+    table = quote(StepDurationCount._meta.db_table)
+    values = ", ".join("(%s, %s, %s, %s, %s, %s)" for _ in counted)
+    sql = (
+        f"INSERT INTO {table} (agency_id, procedure_id, position, month, seconds, passages) VALUES {values} "
+        f"ON CONFLICT (agency_id, procedure_id, position, month, seconds) "
+        f"DO UPDATE SET passages = {table}.passages + excluded.passages"
+    )
+    params: list[object] = []
+    for (position, month, seconds), n in sorted(counted.items()):
+        params += [agency_id, procedure_id, position, month, seconds, n]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def replace_step_durations(rows: Iterable[StepDurationCount]) -> int:
+    """Replace the whole duration summary by ``rows`` (a rebuild from the control sheets)."""
+    StepDurationCount.objects.all().delete()
+    return len(StepDurationCount.objects.bulk_create(rows, batch_size=1000))

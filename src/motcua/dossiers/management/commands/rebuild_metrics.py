@@ -1,4 +1,5 @@
-"""``motcua rebuild-metrics [--check]``: recompute the live counters from the dossiers' action log.
+"""``motcua rebuild-metrics [--check]``: recompute the live counters (daily, and their monthly roll-up) from the
+dossiers' action log, and the early warning's per-step duration summary from the control sheets.
 
 With ``--check`` nothing is written and the command exits with status 1 when the counters differ.
 """
@@ -10,6 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from motcua.dossiers.projections import differing_counters, rebuild_counters
+from motcua.dossiers.step_durations import durations_from_sheets, rebuild_step_durations, stored_durations
 
 
 class Command(BaseCommand):
@@ -22,7 +24,11 @@ class Command(BaseCommand):
         if options["check"]:
             differing = differing_counters()
             self.stdout.write(f"Số dòng số liệu khác với nhật ký: {len(differing)}.")
-            if differing:
+            expected, stored = durations_from_sheets(), stored_durations()
+            steps = {k for k in expected.keys() | stored.keys() if expected.get(k) != stored.get(k)}
+            self.stdout.write(f"Số dòng thời gian xử lý theo bước khác với phiếu kiểm soát: {len(steps)}.")
+            if differing or steps:
                 raise SystemExit(1)
             return
         self.stdout.write(f"Đã tính lại {rebuild_counters()} dòng số liệu.")
+        self.stdout.write(f"Đã tính lại {rebuild_step_durations()} dòng thời gian xử lý theo bước.")
