@@ -38,7 +38,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import queue_scale as qs
 from intake_http import PgServer, machine_busy_now, machine_facts, print_facts, throwaway_database
-from queue_scale import Phase, fetch, setup_django, sql, stats, timed
+from queue_scale import Phase, captured_sql, explain, fetch, setup_django, sql, stats, timed
 from smoke import check
 
 SMOKE = {"sizes": "2000", "reps": 3, "warmup": 1}
@@ -46,6 +46,11 @@ BYTES_PER_DOSSIER = int(4300 * 1.3)
 BUSY_AGENCY = "UBND phường Phan Đình Phùng (tỉnh Thái Nguyên)"
 
 CHUNK = 250_000
+# the chunk's actions by their own (dossier_id, seq) index, not every action hashed against the chunk's dossiers
+_CHUNK_JOIN = (
+    "JOIN dossiers_dossier d ON d.id = a.dossier_id AND d.id BETWEEN %(lo)s AND %(hi)s "
+    "AND a.dossier_id BETWEEN %(lo)s AND %(hi)s"
+)
 _CHUNKED = "(SELECT * FROM bench_gen WHERE id BETWEEN %(lo)s AND %(hi)s) g"
 _UPSERT = (
     "\nON CONFLICT (day, agency_id, procedure_id, channel, metric) "
@@ -85,6 +90,8 @@ def generate_lean(dossiers: int, seed: int) -> None:
 
     phase = Phase([])
     rng = random.Random(seed)
+    # before the variants: ``store_terms`` commits once per variant (~1,700), each waiting for a WAL flush otherwise
+    sql("SET synchronous_commit = off")
     busy = Agency.objects.get(name=qs.BUSY_AGENCY).pk
     medium = Agency.objects.get(name=qs.MEDIUM_AGENCY).pk
     phase.run("agencies (to 100) with copies of the commune's offerings", lambda: len(qs.add_agencies(100)))
@@ -94,7 +101,6 @@ def generate_lean(dossiers: int, seed: int) -> None:
     phase.run("applicant names", qs.load_names)
     sql("SET work_mem = '64MB'")
     sql("SET maintenance_work_mem = '512MB'")
-    sql("SET synchronous_commit = off")
     sql("SELECT setseed(%s)", [rng.random() * 2 - 1])
     phase.run("draw the dossiers (bench_gen)", lambda: sql(qs.DRAW, {"n": dossiers, "slots": qs.SLOTS}))
     sql("ANALYZE bench_gen")
@@ -117,14 +123,14 @@ def generate_lean(dossiers: int, seed: int) -> None:
     counters = (
         qs.INSERT_COUNTERS.replace(
             "JOIN dossiers_dossier d ON d.id = a.dossier_id",
-            "JOIN dossiers_dossier d ON d.id = a.dossier_id AND d.id BETWEEN %(lo)s AND %(hi)s",
+            _CHUNK_JOIN,
         ).replace("AND d.due_at IS NOT NULL", "AND d.due_at IS NOT NULL AND d.id BETWEEN %(lo)s AND %(hi)s")
         + _UPSERT
     )
     extra = (
         EXTRA_COUNTERS.replace(
             "JOIN dossiers_dossier d ON d.id = a.dossier_id",
-            "JOIN dossiers_dossier d ON d.id = a.dossier_id AND d.id BETWEEN %(lo)s AND %(hi)s",
+            _CHUNK_JOIN,
         ).replace("d.finished_at IS NULL", "d.finished_at IS NULL AND d.id BETWEEN %(lo)s AND %(hi)s")
         + _UPSERT
     )
@@ -196,7 +202,7 @@ def p95(times: list[float]) -> float:
     return times[min(len(times) - 1, round(0.95 * len(times) + 0.5) - 1)]
 
 
-def measure(reps: int, warmup: int) -> dict[str, float]:
+def measure(reps: int, warmup: int, *, explain_queue: bool = False) -> dict[str, float]:
     from django.core.paginator import Paginator
     from django.utils import timezone
 
@@ -253,6 +259,9 @@ def measure(reps: int, warmup: int) -> dict[str, float]:
         times = timed(action, reps, warmup)
         found[label] = p95(times)
         print(f"  {label:<46} {goal:>6} | {stats(times)}", flush=True)
+    if explain_queue:  # what limits the queue: each of its statements' plan, warm
+        for statement in captured_sql(queue):
+            print(f"\n  EXPLAIN (ANALYZE, BUFFERS) of the queue's\n    {statement[:300]}\n{explain(statement)}")
     ops = operations_data(province, today.replace(day=1), last)
     check(f"the operations dashboard has rows ({len(ops['rows'])})", len(ops["rows"]) > 0)
     check(f"the drill-down page has dossiers ({len(drilldown())})", len(drilldown()) > 0)
@@ -269,6 +278,7 @@ def main() -> None:
     parser.add_argument("--smoke", action="store_true", help=f"tiny run of the same path ({SMOKE})")
     parser.add_argument("--keep", action="store_true", help="keep the generated database (one size)")
     parser.add_argument("--database", help="measure again a database kept by --keep (no generation)")
+    parser.add_argument("--explain", action="store_true", help="print the queue's query plans")
     args = parser.parse_args()
     if args.smoke:
         parser.set_defaults(**SMOKE)
@@ -283,7 +293,7 @@ def main() -> None:
             n = fetch("SELECT count(*) FROM dossiers_dossier")[0][0]
             size = fetch("SELECT pg_database_size(current_database())")[0][0]
             print(f"  kept database {args.database}: {n:,} dossiers, {size / 1e9:.2f} GB")
-            measure(args.reps, args.warmup)
+            measure(args.reps, args.warmup, explain_queue=args.explain)
         return
     results: dict[int, dict[str, float]] = {}
     for n in sizes:
@@ -319,7 +329,7 @@ def main() -> None:
                 f"  database {size / 1e9:.2f} GB = {size / 1e9 / (n / 1e6):.2f} GB per 1 M dossiers; "
                 f"{counters:,} counter rows"
             )
-            results[n] = measure(args.reps, args.warmup)
+            results[n] = measure(args.reps, args.warmup, explain_queue=args.explain)
             connections.close_all()
     if len(results) > 1:
         small, large = sizes[0], sizes[-1]
