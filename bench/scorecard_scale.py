@@ -6,10 +6,13 @@ and the officer queue, at each size asked in one run (``--sizes 1000000,10000000
 For each size, a throw-away database ``motcua_bench_<pid>_<n>`` is filled by ``bench/queue_scale.py``'s set-based
 generator (dossiers, actions, control sheets, daily counters: ``generate_series`` / ``INSERT … SELECT``), plus the
 counters this issue adds (``handoffs``, ``handoffs_on_paper``: 2 % of inter-agency hand-offs drawn as paper;
-``open_by_received_day``), then dropped before the next size. Before generating, the disk it needs is estimated
-from :data:`BYTES_PER_DOSSIER` (the generator's measured ≈ 4.3 KB a dossier, tables and indexes, plus 30 % for
-WAL and the index builds) and compared with the free space of the PostgreSQL data directory's file system
-(``df``): a size that would not fit is refused. After each load it prints the database size per 1 M dossiers.
+``open_by_received_day``), the monthly roll-up folded from the daily counters by one ``INSERT … SELECT``, and the
+early warning's step-duration summary by its real rebuild (``dossiers.step_durations``); then dropped before the next
+size (``--keep``: kept, one size; ``--database NAME``: measure a kept database again, ``--explain``: the queue's
+plans). Before generating, the disk it needs is estimated from :data:`BYTES_PER_DOSSIER` (the generator's
+measured ≈ 4.3 KB a dossier, tables and indexes, plus 30 % for WAL and the index builds) and compared with the
+free space of the PostgreSQL data directory's file system (``df``): a size that would not fit is refused. After
+each load it prints the database size per 1 M dossiers.
 
 Measured, ``--reps`` repetitions after warm-ups, p50/p95/max in ms (this process: ORM + PostgreSQL, one
 connection): the service index for the province and for the busiest agency over the last 12 months; the

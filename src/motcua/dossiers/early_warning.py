@@ -26,11 +26,24 @@ from motcua.dossiers.selectors import visible_dossiers
 from motcua.metrics.models import StepDurationCount
 from motcua.metrics.selectors import Scope
 from motcua.rules.early_warning import Forecast, StepAhead, forecast
+from motcua.rules.lifecycle import Plan
 from motcua.rules.workdays import WorkCalendar
 
 HORIZON_WORKING_DAYS = 5
 HISTORY_MONTHS = 12
 MAX_DOSSIERS = 500
+#: What the list and the forecast read of a dossier: not its JSON columns, and not the terms row by a join — the
+#: terms are read through the process's cache (``Dossier.terms_data``), once per terms row, not once per dossier.
+LISTED_FIELDS = (
+    "code",
+    "terms_id",
+    "procedure_id",
+    "resolving_agency_id",
+    "current_position",
+    "step_started_at",
+    "due_at",
+    "procedure__name",
+)
 
 
 @dataclass(frozen=True)
@@ -86,13 +99,15 @@ def likely_late(user: User, scope: Scope, now: datetime, calendar: WorkCalendar)
     """The "likely late" list, the soonest due first."""
     dossiers = list(
         candidates(user, scope, now, calendar)
-        .select_related("procedure", "resolving_agency", "terms")
+        .select_related("procedure")
+        .only(*LISTED_FIELDS)
         .order_by("due_at", "pk")[:MAX_DOSSIERS]
     )
     history = step_history({(d.procedure_id, d.resolving_agency_id) for d in dossiers}, now)
     warnings = []
+    plans: dict[int, Plan] = {}  # the listed dossiers share a few terms rows: each plan is parsed once
     for dossier in dossiers:
-        plan = plan_from(dossier.plan)
+        plan = plans.get(dossier.terms_id) or plans.setdefault(dossier.terms_id, plan_from(dossier.plan))
         positions = [step.position for step in plan.steps]
         if dossier.current_position not in positions or dossier.step_started_at is None:
             continue
