@@ -6,10 +6,13 @@ and the officer queue, at each size asked in one run (``--sizes 1000000,10000000
 For each size, a throw-away database ``motcua_bench_<pid>_<n>`` is filled by ``bench/queue_scale.py``'s set-based
 generator (dossiers, actions, control sheets, daily counters: ``generate_series`` / ``INSERT … SELECT``), plus the
 counters this issue adds (``handoffs``, ``handoffs_on_paper``: 2 % of inter-agency hand-offs drawn as paper;
-``open_by_received_day``), then dropped before the next size. Before generating, the disk it needs is estimated
-from :data:`BYTES_PER_DOSSIER` (the generator's measured ≈ 4.3 KB a dossier, tables and indexes, plus 30 % for
-WAL and the index builds) and compared with the free space of the PostgreSQL data directory's file system
-(``df``): a size that would not fit is refused. After each load it prints the database size per 1 M dossiers.
+``open_by_received_day``), the monthly roll-up folded from the daily counters by one ``INSERT … SELECT``, and the
+early warning's step-duration summary by its real rebuild (``dossiers.step_durations``); then dropped before the next
+size (``--keep``: kept, one size; ``--database NAME``: measure a kept database again, ``--explain``: the queue's
+plans). Before generating, the disk it needs is estimated from :data:`BYTES_PER_DOSSIER` (the generator's
+measured ≈ 4.3 KB a dossier, tables and indexes, plus 30 % for WAL and the index builds) and compared with the
+free space of the PostgreSQL data directory's file system (``df``): a size that would not fit is refused. After
+each load it prints the database size per 1 M dossiers.
 
 Measured, ``--reps`` repetitions after warm-ups, p50/p95/max in ms (this process: ORM + PostgreSQL, one
 connection): the service index for the province and for the busiest agency over the last 12 months; the
@@ -38,7 +41,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import queue_scale as qs
 from intake_http import PgServer, machine_busy_now, machine_facts, print_facts, throwaway_database
-from queue_scale import Phase, fetch, setup_django, sql, stats, timed
+from queue_scale import Phase, captured_sql, explain, fetch, setup_django, sql, stats, timed
 from smoke import check
 
 SMOKE = {"sizes": "2000", "reps": 3, "warmup": 1}
@@ -46,6 +49,11 @@ BYTES_PER_DOSSIER = int(4300 * 1.3)
 BUSY_AGENCY = "UBND phường Phan Đình Phùng (tỉnh Thái Nguyên)"
 
 CHUNK = 250_000
+# the chunk's actions by their own (dossier_id, seq) index, not every action hashed against the chunk's dossiers
+_CHUNK_JOIN = (
+    "JOIN dossiers_dossier d ON d.id = a.dossier_id AND d.id BETWEEN %(lo)s AND %(hi)s "
+    "AND a.dossier_id BETWEEN %(lo)s AND %(hi)s"
+)
 _CHUNKED = "(SELECT * FROM bench_gen WHERE id BETWEEN %(lo)s AND %(hi)s) g"
 _UPSERT = (
     "\nON CONFLICT (day, agency_id, procedure_id, channel, metric) "
@@ -81,9 +89,12 @@ def generate_lean(dossiers: int, seed: int) -> None:
     import random
 
     from motcua.catalog.models import Agency
+    from motcua.dossiers.step_durations import rebuild_step_durations
 
     phase = Phase([])
     rng = random.Random(seed)
+    # before the variants: ``store_terms`` commits once per variant (~1,700), each waiting for a WAL flush otherwise
+    sql("SET synchronous_commit = off")
     busy = Agency.objects.get(name=qs.BUSY_AGENCY).pk
     medium = Agency.objects.get(name=qs.MEDIUM_AGENCY).pk
     phase.run("agencies (to 100) with copies of the commune's offerings", lambda: len(qs.add_agencies(100)))
@@ -93,7 +104,6 @@ def generate_lean(dossiers: int, seed: int) -> None:
     phase.run("applicant names", qs.load_names)
     sql("SET work_mem = '64MB'")
     sql("SET maintenance_work_mem = '512MB'")
-    sql("SET synchronous_commit = off")
     sql("SELECT setseed(%s)", [rng.random() * 2 - 1])
     phase.run("draw the dossiers (bench_gen)", lambda: sql(qs.DRAW, {"n": dossiers, "slots": qs.SLOTS}))
     sql("ANALYZE bench_gen")
@@ -116,14 +126,14 @@ def generate_lean(dossiers: int, seed: int) -> None:
     counters = (
         qs.INSERT_COUNTERS.replace(
             "JOIN dossiers_dossier d ON d.id = a.dossier_id",
-            "JOIN dossiers_dossier d ON d.id = a.dossier_id AND d.id BETWEEN %(lo)s AND %(hi)s",
+            _CHUNK_JOIN,
         ).replace("AND d.due_at IS NOT NULL", "AND d.due_at IS NOT NULL AND d.id BETWEEN %(lo)s AND %(hi)s")
         + _UPSERT
     )
     extra = (
         EXTRA_COUNTERS.replace(
             "JOIN dossiers_dossier d ON d.id = a.dossier_id",
-            "JOIN dossiers_dossier d ON d.id = a.dossier_id AND d.id BETWEEN %(lo)s AND %(hi)s",
+            _CHUNK_JOIN,
         ).replace("d.finished_at IS NULL", "d.finished_at IS NULL AND d.id BETWEEN %(lo)s AND %(hi)s")
         + _UPSERT
     )
@@ -132,6 +142,7 @@ def generate_lean(dossiers: int, seed: int) -> None:
             f"daily counters {lo:,}–{hi:,}",
             lambda lo=lo, hi=hi: sql(counters, {"lo": lo, "hi": hi}) + sql(extra, {"lo": lo, "hi": hi}),
         )
+    phase.run("monthly roll-up folded from the daily counters", lambda: sql(ROLL_UP))
     sql("SET session_replication_role = origin")
     sql("SELECT setval(pg_get_serial_sequence('dossiers_dossier', 'id'), (SELECT max(id) FROM dossiers_dossier))")
     orphans = phase.run("foreign keys checked: orphan rows", lambda: fetch(qs.ORPHANS)[0][0])
@@ -140,6 +151,7 @@ def generate_lean(dossiers: int, seed: int) -> None:
         sql(f"DROP TABLE {table}")
     sql("DROP TABLE bench_officer")
     sql("DROP TABLE bench_citizen")
+    phase.run("early warning's step-duration summary (the rebuild)", rebuild_step_durations)
     phase.run("VACUUM ANALYZE", lambda: sql("VACUUM ANALYZE") * 0 - 1)
 
 
@@ -158,6 +170,13 @@ SELECT day, agency_id, procedure_id, channel, metric, sum(n) FROM (
            'open_by_received_day', 1
     FROM dossiers_dossier d WHERE d.received_at IS NOT NULL AND d.finished_at IS NULL
 ) AS x GROUP BY 1, 2, 3, 4, 5
+"""
+
+
+ROLL_UP = """
+INSERT INTO metrics_monthlycount (month, agency_id, procedure_id, channel, metric, value)
+SELECT date_trunc('month', day)::date, agency_id, procedure_id, channel, metric, sum(value)
+FROM metrics_dailycount GROUP BY 1, 2, 3, 4, 5 HAVING sum(value) <> 0
 """
 
 
@@ -186,7 +205,7 @@ def p95(times: list[float]) -> float:
     return times[min(len(times) - 1, round(0.95 * len(times) + 0.5) - 1)]
 
 
-def measure(reps: int, warmup: int) -> dict[str, float]:
+def measure(reps: int, warmup: int, *, explain_queue: bool = False) -> dict[str, float]:
     from django.core.paginator import Paginator
     from django.utils import timezone
 
@@ -243,6 +262,9 @@ def measure(reps: int, warmup: int) -> dict[str, float]:
         times = timed(action, reps, warmup)
         found[label] = p95(times)
         print(f"  {label:<46} {goal:>6} | {stats(times)}", flush=True)
+    if explain_queue:  # what limits the queue: each of its statements' plan, warm
+        for statement in captured_sql(queue):
+            print(f"\n  EXPLAIN (ANALYZE, BUFFERS) of the queue's\n    {statement[:300]}\n{explain(statement)}")
     ops = operations_data(province, today.replace(day=1), last)
     check(f"the operations dashboard has rows ({len(ops['rows'])})", len(ops["rows"]) > 0)
     check(f"the drill-down page has dossiers ({len(drilldown())})", len(drilldown()) > 0)
@@ -257,6 +279,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2025)
     parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--smoke", action="store_true", help=f"tiny run of the same path ({SMOKE})")
+    parser.add_argument("--keep", action="store_true", help="keep the generated database (one size)")
+    parser.add_argument("--database", help="measure again a database kept by --keep (no generation)")
+    parser.add_argument("--explain", action="store_true", help="print the queue's query plans")
     args = parser.parse_args()
     if args.smoke:
         parser.set_defaults(**SMOKE)
@@ -264,10 +289,20 @@ def main() -> None:
     sizes = [int(s) for s in args.sizes.split(",")]
     pg = PgServer.from_url(args.pg)
     print("The live scorecard at scale — bench/scorecard_scale.py")
+    if args.database:
+        with tempfile.TemporaryDirectory(prefix="motcua-bench-") as var:
+            _point_django_at(pg.url(args.database), args.database, Path(var))
+            print_facts([*machine_facts(pg.url(args.database)), ("machine busy before", machine_busy_now())])
+            n = fetch("SELECT count(*) FROM dossiers_dossier")[0][0]
+            size = fetch("SELECT pg_database_size(current_database())")[0][0]
+            print(f"  kept database {args.database}: {n:,} dossiers, {size / 1e9:.2f} GB")
+            measure(args.reps, args.warmup, explain_queue=args.explain)
+        return
     results: dict[int, dict[str, float]] = {}
     for n in sizes:
         database = f"motcua_bench_{os.getpid()}" + (f"_{n}" if len(sizes) > 1 else "")
-        with tempfile.TemporaryDirectory(prefix="motcua-bench-") as var, throwaway_database(pg, database) as url:
+        kept = throwaway_database(pg, database, keep=args.keep)
+        with tempfile.TemporaryDirectory(prefix="motcua-bench-") as var, kept as url:
             _point_django_at(url, database, Path(var))
             need = n * BYTES_PER_DOSSIER
             free, where = free_bytes(pg)
@@ -297,7 +332,7 @@ def main() -> None:
                 f"  database {size / 1e9:.2f} GB = {size / 1e9 / (n / 1e6):.2f} GB per 1 M dossiers; "
                 f"{counters:,} counter rows"
             )
-            results[n] = measure(args.reps, args.warmup)
+            results[n] = measure(args.reps, args.warmup, explain_queue=args.explain)
             connections.close_all()
     if len(results) > 1:
         small, large = sizes[0], sizes[-1]

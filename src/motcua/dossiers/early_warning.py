@@ -4,10 +4,10 @@ the same agency (the control sheet, ``DossierStep``), within what the user may s
 
 Which dossiers: in processing (received, not finished, not waiting for a supplement — a paused clock cannot
 slip), not yet past due, due within :data:`HORIZON_WORKING_DAYS` working days (reading: further ahead the
-estimate says little, and the list must stay one screen). History: the step passages of the last
-:data:`HISTORY_DOSSIERS` dossiers with a result of the procedure at the resolving agency, received within
-:data:`HISTORY_DAYS` days (reading: a finished dossier's sheet is complete; a running one's would bias to
-short passages).
+estimate says little, and the list must stay one screen). History: the step passages of the procedure at the
+resolving agency that ended in the last :data:`HISTORY_MONTHS` calendar months (this one included), from the
+per-step duration summary kept with the counters (``metrics.StepDurationCount``, decision 53: a passage counts
+when it ends — a running one is not in it, so the history is not biased to short passages).
 """
 
 from __future__ import annotations
@@ -16,20 +16,34 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
+from django.utils import timezone
 
 from motcua.accounts.models import User
-from motcua.dossiers.models import Dossier, DossierStep
+from motcua.dossiers.models import Dossier
 from motcua.dossiers.plans import plan_from
 from motcua.dossiers.selectors import visible_dossiers
+from motcua.metrics.models import StepDurationCount
 from motcua.metrics.selectors import Scope
 from motcua.rules.early_warning import Forecast, StepAhead, forecast
+from motcua.rules.lifecycle import Plan
 from motcua.rules.workdays import WorkCalendar
 
 HORIZON_WORKING_DAYS = 5
-HISTORY_DAYS = 365
-HISTORY_DOSSIERS = 200
+HISTORY_MONTHS = 12
 MAX_DOSSIERS = 500
+#: What the list and the forecast read of a dossier: not its JSON columns, and not the terms row by a join — the
+#: terms are read through the process's cache (``Dossier.terms_data``), once per terms row, not once per dossier.
+LISTED_FIELDS = (
+    "code",
+    "terms_id",
+    "procedure_id",
+    "resolving_agency_id",
+    "current_position",
+    "step_started_at",
+    "due_at",
+    "procedure__name",
+)
 
 
 @dataclass(frozen=True)
@@ -56,32 +70,28 @@ def candidates(user: User, scope: Scope, now: datetime, calendar: WorkCalendar) 
     return dossiers
 
 
-def step_history(
-    keys: set[tuple[int, int]], now: datetime, calendar: WorkCalendar
-) -> dict[tuple[int, int], dict[int, list[int]]]:
-    """Working-second durations of step passages, by (procedure, resolving agency) and step position: the steps
-    of the last :data:`HISTORY_DOSSIERS` dossiers of the procedure at the agency that have a result, received
-    within :data:`HISTORY_DAYS` days — two indexed queries per key (the newest dossiers along the resolver's
-    (agency, id) index, then their control-sheet rows by dossier)."""
-    found: dict[tuple[int, int], dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
-    since = now - timedelta(days=HISTORY_DAYS)
-    for procedure_id, agency_id in keys:
-        recent = list(
-            Dossier.objects.filter(
-                resolving_agency_id=agency_id,
-                procedure_id=procedure_id,
-                finished_at__isnull=False,
-                received_at__gte=since,
-            )
-            .order_by("-pk")
-            .values_list("pk", flat=True)[:HISTORY_DOSSIERS]
+def step_history(keys: set[tuple[int, int]], now: datetime) -> dict[tuple[int, int], dict[int, dict[int, int]]]:
+    """The duration summaries (working seconds → passages) by (procedure, resolving agency) and step position:
+    the passages that ended in the :data:`HISTORY_MONTHS` months up to ``now``'s (``metrics.StepDurationCount``)
+    — one indexed query for every key of the list, a few hundred rows per step."""
+    found: dict[tuple[int, int], dict[int, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
+    if not keys:
+        return found
+    this_month = timezone.localdate(now).replace(day=1)
+    since = (this_month - timedelta(days=31 * (HISTORY_MONTHS - 1))).replace(day=1)
+    rows = (
+        StepDurationCount.objects.filter(
+            agency_id__in={agency for _procedure, agency in keys},
+            procedure_id__in={procedure for procedure, _agency in keys},
+            month__gte=since,
         )
-        per_step = found[(procedure_id, agency_id)]
-        rows = DossierStep.objects.filter(dossier_id__in=recent, ended_at__isnull=False).values_list(
-            "position", "started_at", "ended_at"
-        )
-        for position, started, ended in rows:
-            per_step[position].append(max(0, calendar.elapsed(started, ended)))
+        .values_list("procedure_id", "agency_id", "position", "seconds")
+        .annotate(total=Sum("passages"))
+        .order_by()
+    )
+    for procedure, agency, position, seconds, total in rows:
+        if (procedure, agency) in keys and total:
+            found[(procedure, agency)][position][seconds] = total
     return found
 
 
@@ -89,13 +99,15 @@ def likely_late(user: User, scope: Scope, now: datetime, calendar: WorkCalendar)
     """The "likely late" list, the soonest due first."""
     dossiers = list(
         candidates(user, scope, now, calendar)
-        .select_related("procedure", "resolving_agency", "terms")
+        .select_related("procedure")
+        .only(*LISTED_FIELDS)
         .order_by("due_at", "pk")[:MAX_DOSSIERS]
     )
-    history = step_history({(d.procedure_id, d.resolving_agency_id) for d in dossiers}, now, calendar)
+    history = step_history({(d.procedure_id, d.resolving_agency_id) for d in dossiers}, now)
     warnings = []
+    plans: dict[int, Plan] = {}  # the listed dossiers share a few terms rows: each plan is parsed once
     for dossier in dossiers:
-        plan = plan_from(dossier.plan)
+        plan = plans.get(dossier.terms_id) or plans.setdefault(dossier.terms_id, plan_from(dossier.plan))
         positions = [step.position for step in plan.steps]
         if dossier.current_position not in positions or dossier.step_started_at is None:
             continue

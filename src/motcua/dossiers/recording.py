@@ -32,8 +32,9 @@ from motcua.dossiers.models import (
 from motcua.dossiers.plans import plan_from
 from motcua.dossiers.signals import action_logged
 from motcua.dossiers.state import STEPS_IN_ORDER, current_state, project, sync_steps
-from motcua.metrics.services import add_to_counters
+from motcua.metrics.services import add_step_durations, add_to_counters
 from motcua.rules import counters, lifecycle, payloads
+from motcua.rules.early_warning import newly_ended, summarised
 from motcua.rules.lifecycle import OPENING_ACTIONS, Action, ActionType, Actor, DossierState, Facts, Plan, Refused
 from motcua.rules.payments import payable_lines
 from motcua.rules.roles import Role
@@ -136,6 +137,10 @@ def log_action(dossier: Dossier, plan: Plan, step: Step, user: User | None, syst
         paid_before_receipt=step.kind is ActionType.ACCEPT and paid_online_already(dossier),
     )
     add_to_counters(dossier.resolving_agency_id, dossier.procedure_id, dossier.channel, changes)
+    ended = newly_ended(before.steps, after.steps)
+    if ended:  # the early warning's duration summary (decision 53)
+        passages = [summarised(passage, plan.calendar) for passage in ended]
+        add_step_durations(dossier.resolving_agency_id, dossier.procedure_id, passages)
     wallet.project_action(dossier, step.kind, before, after, step.payload, step.at, step.actor.agency_id)
     action_logged.send(sender=DossierAction, dossier=dossier, action=action)
     return action

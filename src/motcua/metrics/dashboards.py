@@ -1,6 +1,7 @@
 """Reads of the live counters for the workbench's dashboards (issue 13): the programme's targets that the
-counters measure, and the operations dashboard per agency and procedure — from ``DailyCount`` only, never the
-dossiers (DESIGN.md principle 5), a handful of grouped aggregate queries each.
+counters measure, and the operations dashboard per agency and procedure — from the counters only, never the
+dossiers (DESIGN.md principle 5), a handful of grouped aggregate queries each, whole months read from the
+monthly roll-up (``metrics.rollup``).
 
 Authorisation is the index's (``metrics.selectors.may_read_index``), applied by the callers to the scope
 before anything is read; a scope is one agency, a level, or the province, and the rows grouped by agency are
@@ -19,11 +20,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Sum
-from django.db.models.functions import TruncMonth
-
 from motcua.catalog.models import Agency, Procedure
-from motcua.metrics.models import DailyCount
+from motcua.metrics import rollup
 from motcua.metrics.selectors import Scope
 from motcua.rules.counters import METRICS
 from motcua.rules.programme import (
@@ -52,15 +50,8 @@ Sums = dict[str, int]
 
 def grouped(scope: Scope, metrics: Iterable[str], first: date, last: date, by: tuple[str, ...]) -> dict[tuple, Sums]:
     """Counter sums over the days ``first``…``last`` grouped by the fields ``by`` (``"month"``: the month's
-    first day), one query."""
-    rows = scope.filter(DailyCount.objects.filter(metric__in=list(metrics), day__range=(first, last)))
-    if "month" in by:
-        rows = rows.annotate(month=TruncMonth("day"))
-    found: dict[tuple, Sums] = defaultdict(dict)
-    for row in rows.values(*by, "metric").annotate(total=Sum("value")).order_by():
-        key = tuple(row[name] for name in by)
-        found[key][row["metric"]] = row["total"]
-    return found
+    first day): whole months from the roll-up, partial ones by day (``metrics.rollup``)."""
+    return rollup.sums(scope, metrics, first, last, by)
 
 
 def months_between(first: date, last: date) -> list[tuple[date, date]]:
@@ -182,15 +173,10 @@ def _indicator_terms(first: date) -> tuple[set[str], set[str], dict[str, object]
     return period, {t.metric for t in terms if t.window is Window.OVERDUE_AT_END}, indicators
 
 
-def _open_grouped(scope: Scope, metric: str, before: date | None, by: tuple[str, ...]) -> dict[tuple, int]:
-    """``metric`` (a by-day counter) summed over its days ``< before`` (all when None), grouped by ``by``."""
-    rows = scope.filter(DailyCount.objects.filter(metric=metric).exclude(value=0))
-    if before is not None:
-        rows = rows.filter(day__lt=before)
-    return {
-        tuple(row[name] for name in by): row["total"]
-        for row in rows.values(*by).annotate(total=Sum("value")).order_by()
-    }
+def _open_grouped(scope: Scope, metric: str, before: date, by: tuple[str, ...]) -> dict[tuple, int]:
+    """``metric`` (a by-day counter) summed over its days ``< before``, grouped by ``by``."""
+    found = rollup.sums(scope, [metric], None, before - timedelta(days=1), by)
+    return {key: values.get(metric, 0) for key, values in found.items() if values.get(metric, 0)}
 
 
 def operations(
@@ -212,10 +198,7 @@ def operations(
     soon = {
         key: value - late.get(key, 0) for key, value in _open_grouped(scope, "open_by_due_day", soon_end, keys).items()
     }
-    backlog_rows = scope.filter(DailyCount.objects.filter(metric="open_by_received_day").exclude(value=0))
-    backlog_days: dict[tuple, list[tuple[date, int]]] = defaultdict(list)
-    for row in backlog_rows.values(*keys, "day").annotate(total=Sum("value")).order_by():
-        backlog_days[tuple(row[name] for name in keys)].append((row["day"], row["total"]))
+    backlog_days = rollup.open_days(scope, "open_by_received_day", keys)
 
     ages = ages_in_working_days(calendar, {day for days in backlog_days.values() for day, _n in days}, today)
     all_keys = set(sums) | set(late) | set(soon) | set(backlog_days) | set(overdue_at_end)

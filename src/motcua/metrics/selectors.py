@@ -1,7 +1,8 @@
 """Reads of the live counters: the Decision 766 service index of an agency, a level or the province over a period.
 
-Computed from ``DailyCount`` only — two aggregate queries over the (agency, metric, day) / (metric, day)
-indexes, O(agencies × procedures × days) rows, never the dossiers (DESIGN.md principle 5). The formulas are
+Computed from the counters only — a period's whole months from the monthly roll-up, its partial months from
+the daily rows (``metrics.rollup``), a few grouped queries over O(agencies × procedures × months) rows, never the
+dossiers (DESIGN.md principle 5). The formulas are
 ``rules.service_index``'s; this module sums the counter rows each term names.
 
 Who may read it (issue 13): the province's monitoring officer (``catalog.selectors.reads_province_wide``) and
@@ -21,14 +22,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-from django.db.models import QuerySet, Sum
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from motcua.accounts.models import User
 from motcua.catalog.models import Agency, Offering
 from motcua.catalog.selectors import reads_province_wide
+from motcua.metrics import rollup
 from motcua.metrics.models import DailyCount
 from motcua.rules.counters import METRICS
 from motcua.rules.payments import procedure_payment_counts
@@ -106,16 +108,13 @@ def summed_terms(terms: Iterable[Term], scope: Scope, first: date, last: date, t
     wanted = set(terms)
     found: dict[Term, int] = {}
     in_period = {t.metric for t in wanted if t.window is Window.PERIOD and t.metric in METRICS}
-    if in_period:
-        rows = scope.filter(DailyCount.objects.filter(metric__in=in_period, day__range=(first, last)))
-        for metric, total in rows.values_list("metric").annotate(total=Sum("value")).order_by():
-            found[Term(metric, Window.PERIOD)] = total
+    for metric, value in rollup.total(scope, in_period, first, last).items():
+        found[Term(metric, Window.PERIOD)] = value
     overdue = {t.metric for t in wanted if t.window is Window.OVERDUE_AT_END and t.metric in METRICS}
     if overdue:
-        cutoff = overdue_cutoff(last, today)
-        rows = scope.filter(DailyCount.objects.filter(metric__in=overdue, day__lt=cutoff))
-        for metric, total in rows.values_list("metric").annotate(total=Sum("value")).order_by():
-            found[Term(metric, Window.OVERDUE_AT_END)] = total
+        before = overdue_cutoff(last, today) - timedelta(days=1)
+        for metric, value in rollup.total(scope, overdue, None, before).items():
+            found[Term(metric, Window.OVERDUE_AT_END)] = value
     return found
 
 

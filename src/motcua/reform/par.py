@@ -22,10 +22,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from django.db.models import Q, Sum
 
 from motcua.catalog.models import Agency
-from motcua.metrics.models import DailyCount
+from motcua.metrics import rollup
+from motcua.metrics.selectors import Scope
 from motcua.reform.figures import province_figures
 from motcua.reform.models import ParCriterion, ParScore
 from motcua.reform.models.par import Measure
@@ -158,14 +158,8 @@ def ranking(year: int) -> list[Assessment]:
 
 
 def _sums(agency: Agency, year: int, metrics: list[str]) -> dict[str, int]:
-    rows = (
-        DailyCount.objects.filter(agency=agency, day__gte=date(year, 1, 1), day__lte=date(year, 12, 31))
-        .filter(Q(metric__in=metrics))
-        .values("metric")
-        .annotate(total=Sum("value"))
-    )
-    found = {row["metric"]: int(row["total"] or 0) for row in rows}
-    return {m: found.get(m, 0) for m in metrics}
+    found = rollup.total(Scope(agency=agency), metrics, date(year, 1, 1), date(year, 12, 31))
+    return {m: int(found.get(m, 0)) for m in metrics}
 
 
 def measure_rate(measure: str, agency: Agency, year: int) -> Decimal | None:

@@ -15,19 +15,65 @@ weekends and days off do not count) and the dossier's position in its process, a
   steps still ahead falls after its due moment;
 - the **slipping step** is the step (current or ahead) whose expected duration exceeds its allotted time by the
   most; for the current step, the time spent so far counts.
+
+A history is either the passages' durations one by one, or a **summary** — duration → how many passages
+(``Histogram``), the form the database keeps per agency × procedure × step × month so that a request reads a
+few hundred rows instead of scanning the control sheets (decision 53). Summarised durations are rounded **up**
+by :func:`bucket_of` (to 15 working minutes below 5 working days, to the working hour below 40, then to the working
+day): a median of rounded durations is the rounded median, never shorter.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from statistics import median_low
+from datetime import date, datetime
 
+from motcua.rules.dossier_state import StepRecord
 from motcua.rules.workdays import WorkCalendar
 
 #: Fewer passages than this in a step's history: its allotted time is the expectation.
 MIN_HISTORY = 5
+
+#: Durations of one passage each, or a summary: duration (working seconds) → number of passages.
+History = Sequence[int] | Mapping[int, int]
+
+#: (up to working seconds, bucket width) — the rounding of a summarised duration (see the module's docstring).
+BUCKETS = ((5 * 8 * 3600, 900), (40 * 8 * 3600, 3600))
+LONG_BUCKET = 8 * 3600
+
+
+def bucket_of(seconds: int) -> int:
+    """A passage's duration rounded up to its bucket's upper bound (0 stays 0)."""
+    seconds = max(0, seconds)
+    for limit, width in BUCKETS:
+        if seconds <= limit:
+            return -(-seconds // width) * width
+    return -(-seconds // LONG_BUCKET) * LONG_BUCKET
+
+
+def _pairs(history: History) -> list[tuple[int, int]]:
+    """(duration, passages) sorted by duration."""
+    if isinstance(history, Mapping):
+        return sorted((d, n) for d, n in history.items() if n > 0)
+    counted: dict[int, int] = {}
+    for d in history:
+        counted[d] = counted.get(d, 0) + 1
+    return sorted(counted.items())
+
+
+def _median_low(pairs: Iterable[tuple[int, int]], size: int) -> int:
+    """``statistics.median_low`` of the weighted values: the ((size − 1) // 2)-th, counting from 0."""
+    wanted = (size - 1) // 2
+    for value, n in pairs:
+        if wanted < n:
+            return value
+        wanted -= n
+    raise ValueError("empty history")
+
+
+def passages(history: History) -> int:
+    return sum(history.values()) if isinstance(history, Mapping) else len(history)
 
 
 @dataclass(frozen=True)
@@ -51,19 +97,21 @@ class Forecast:
     slip_seconds: int
 
 
-def expected_seconds(history: Sequence[int], allotted: int) -> int:
+def expected_seconds(history: History, allotted: int) -> int:
     """A step's expected duration: the median of its history, its allotted time without enough history."""
-    if len(history) < MIN_HISTORY:
+    size = passages(history)
+    if size < MIN_HISTORY:
         return allotted
-    return median_low(sorted(history))
+    return _median_low(_pairs(history), size)
 
 
-def remaining_seconds(history: Sequence[int], elapsed: int, allotted: int) -> int:
+def remaining_seconds(history: History, elapsed: int, allotted: int) -> int:
     """What the current step is expected still to take, having lasted ``elapsed`` working seconds."""
-    if len(history) < MIN_HISTORY:
+    if passages(history) < MIN_HISTORY:
         return max(0, allotted - elapsed)
-    longer = sorted(d - elapsed for d in history if d > elapsed)
-    return median_low(longer) if longer else 0
+    longer = [(d - elapsed, n) for d, n in _pairs(history) if d > elapsed]
+    size = sum(n for _d, n in longer)
+    return _median_low(longer, size) if size else 0
 
 
 def forecast(
@@ -73,7 +121,7 @@ def forecast(
     current: StepAhead,
     current_started_at: datetime,
     ahead: Sequence[StepAhead],
-    history: Mapping[int, Sequence[int]],
+    history: Mapping[int, History],
 ) -> Forecast:
     """The forecast of a dossier at ``current`` (started at ``current_started_at``) with ``ahead`` still to
     come; ``history``: the working-second durations of past passages, by step position."""
@@ -96,3 +144,21 @@ def forecast(
         slipping_name=worst.name if worst else "",
         slip_seconds=slip,
     )
+
+
+def newly_ended(before: Sequence[StepRecord], after: Sequence[StepRecord]) -> list[StepRecord]:
+    """The control-sheet passages an action ended: ended in ``after``, running (or absent) in ``before`` — what
+    the duration summary adds to, in the action's transaction."""
+    return [
+        step
+        for index, step in enumerate(after)
+        if step.ended_at is not None and (index >= len(before) or before[index].ended_at is None)
+    ]
+
+
+def summarised(step: StepRecord, calendar: WorkCalendar) -> tuple[int, date, int]:
+    """An ended passage as the duration summary counts it: (its step position, the first day of the month it
+    ended in, its working seconds rounded up by :func:`bucket_of`)."""
+    assert step.ended_at is not None
+    month = step.ended_at.astimezone(calendar.tz).date().replace(day=1)
+    return step.position, month, bucket_of(calendar.elapsed(step.started_at, step.ended_at))

@@ -16,7 +16,9 @@ from motcua.dossiers.projections import counters_from_log, rebuild_counters, reb
 from motcua.dossiers.services import DossierError, open_dossier, perform
 from motcua.dossiers.state import state_of
 from motcua.dossiers.tests.fixtures import counter_intake, offering_of, officer
-from motcua.metrics.models import DailyCount
+from motcua.metrics.models import DailyCount, MonthlyCount
+from motcua.metrics.rollup import folded, stored_months
+from motcua.rules.counters import LOG_METRICS
 from motcua.rules.lifecycle import ActionType, allowed_actions
 from motcua.rules.workdays import VIETNAM_TZ
 
@@ -104,6 +106,8 @@ def test_rebuild_equals_stored(commune: Agency, people: dict[str, User], steps: 
         assert rebuild_state(dossier) == state_of(dossier)
         event(f"reached {dossier.status}")
     assert counters_from_log() == stored_counters()
+    # and the monthly roll-up, kept in the same transactions, is the log's counters folded by month
+    assert stored_months(LOG_METRICS) == folded(counters_from_log())
     # the time-based counter against an independent statement: the dossiers open on their rows and due
     # before a day are exactly the sum of ``open_by_due_day`` over the days before it
     for days in (0, 1, 3, 10):
@@ -125,5 +129,8 @@ def test_rebuild_metrics_restores_the_counters(commune: Agency, staff: dict[str,
     assert sum(value for key, value in expected.items() if key[4] == "received") == 3
     DailyCount.objects.filter(metric="received").update(value=0)
     assert stored_counters() != expected
+    months = stored_months(LOG_METRICS)
+    MonthlyCount.objects.filter(metric="received").update(value=5)
     rebuild_counters()
     assert stored_counters() == expected
+    assert stored_months(LOG_METRICS) == months == folded(expected)

@@ -1,12 +1,24 @@
 """The early-warning estimator against hand-worked histories (office hours 07:00–11:30, 13:30–17:00: 8 working
 hours a day; October 2025 has no public holiday)."""
 
+from collections import Counter
 from datetime import datetime
+from statistics import median_low
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from motcua.rules.early_warning import StepAhead, expected_seconds, forecast, remaining_seconds
+from motcua.rules.dossier_state import StepRecord
+from motcua.rules.early_warning import (
+    MIN_HISTORY,
+    StepAhead,
+    bucket_of,
+    expected_seconds,
+    forecast,
+    newly_ended,
+    remaining_seconds,
+)
+from motcua.rules.roles import Role
 from motcua.rules.workdays import VIETNAM_TZ, WorkCalendar
 
 CAL = WorkCalendar()
@@ -75,3 +87,37 @@ def test_the_current_step_is_expected_to_last_at_least_what_it_has() -> None:
     left; each 2 min longer (61 min, 11 h 02) → both lasted longer, remainders 1 min and 10 h 02 → 1 min."""
     assert remaining_seconds([59 * 60, 11 * H] * 3, H, 8 * H) == 10 * H
     assert remaining_seconds([61 * 60, 11 * H + 120] * 3, H, 8 * H) == 60
+
+
+@given(
+    durations=st.lists(st.integers(0, 60 * 8 * H), min_size=0, max_size=40),
+    elapsed=st.integers(0, 30 * 8 * H),
+)
+def test_a_summary_answers_as_the_passages_it_counts(durations: list[int], elapsed: int) -> None:
+    """The histogram (duration → passages) is the same history as the list of passages: same median, same
+    remaining time — checked against ``statistics.median_low`` on the list itself."""
+    summary = dict(Counter(durations))
+    assert expected_seconds(summary, 7) == expected_seconds(durations, 7)
+    assert remaining_seconds(summary, elapsed, 7) == remaining_seconds(durations, elapsed, 7)
+    if len(durations) >= MIN_HISTORY:
+        assert expected_seconds(durations, 7) == median_low(durations)
+        longer = [d - elapsed for d in durations if d > elapsed]
+        assert remaining_seconds(durations, elapsed, 7) == (median_low(longer) if longer else 0)
+
+
+@given(st.integers(0, 100 * 8 * H))
+def test_a_bucket_rounds_up_by_less_than_its_width(seconds: int) -> None:
+    rounded = bucket_of(seconds)
+    width = 900 if seconds <= 5 * 8 * H else H if seconds <= 40 * 8 * H else 8 * H
+    assert seconds <= rounded < seconds + width
+    assert rounded % width == 0
+    assert bucket_of(rounded) == rounded
+
+
+def test_the_passages_an_action_ended() -> None:
+    running = StepRecord(1, Role.COUNTER, 1, at(2025, 10, 6, 8), at(2025, 10, 6, 16))
+    ended = StepRecord(1, Role.COUNTER, 1, at(2025, 10, 6, 8), at(2025, 10, 6, 16), at(2025, 10, 6, 9))
+    nxt = StepRecord(2, Role.SPECIALIST, 1, at(2025, 10, 6, 9), at(2025, 10, 7, 9))
+    assert newly_ended((running,), (ended, nxt)) == [ended]
+    assert newly_ended((ended, nxt), (ended, nxt)) == []
+    assert newly_ended((), (ended,)) == [ended]
