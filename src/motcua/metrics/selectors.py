@@ -120,18 +120,15 @@ def summed_terms(terms: Iterable[Term], scope: Scope, first: date, last: date, t
 
 def catalogue_terms(scope: Scope, first: date, last: date) -> dict[Term, int]:
     """3.4 and 3.5's inputs for ``scope``: its active offerings' fee lines (one query with their fees) and the
-    procedures with a payment confirmed by a gateway in ``first``…``last`` (one aggregate query)."""
+    procedures with a payment confirmed by a gateway in ``first``…``last`` (``metrics.rollup``: whole months from
+    the roll-up, the rest by day)."""
     offerings = Offering.objects.filter(active=True).prefetch_related("fees")
     if scope.agency is not None:
         offerings = offerings.filter(agency_id=scope.agency.pk)
     elif scope.level is not None:
         offerings = offerings.filter(agency__level=scope.level)
-    rows = scope.filter(DailyCount.objects.filter(metric="paid_online", day__range=(first, last)))
-    paid = [
-        row["procedure_id"]
-        for row in rows.values("procedure_id").annotate(total=Sum("value")).order_by()
-        if row["total"] > 0
-    ]
+    by_procedure = rollup.sums(scope, ["paid_online"], first, last, by=("procedure_id",))
+    paid = [procedure for (procedure,), sums in by_procedure.items() if sums.get("paid_online", 0) > 0]
     counts = procedure_payment_counts(
         ((o.procedure_id, [{"amount_vnd": f.amount_vnd} for f in o.fees.all()]) for o in offerings),
         gateway=online_payment_configured(),
