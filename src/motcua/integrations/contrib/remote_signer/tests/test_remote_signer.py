@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 
@@ -32,6 +33,8 @@ def service(test_pki) -> Iterator[str]:
     try:
         line = process.stdout.readline()
         assert "listening on" in line, line
+        # read its request log to the end: a full pipe would block its logging, then its exit (flushing stdout)
+        threading.Thread(target=process.stdout.read, daemon=True).start()
         yield line.split("listening on ", 1)[1].split()[0]
     finally:
         process.terminate()
