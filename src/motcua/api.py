@@ -33,6 +33,7 @@ from motcua.datastore.api import router as datastore_router
 from motcua.dossiers.api import router as dossier_router
 from motcua.dossiers.drilldown_api import router as drilldown_router
 from motcua.dossiers.services import DossierError
+from motcua.ecopies.api import router as ecopies_router
 from motcua.integrations.api import router as sync_router
 from motcua.metrics.api import router as metrics_router
 from motcua.payments.api import router as payments_router
@@ -103,6 +104,7 @@ api.add_router("", datastore_router)
 api.add_router("", payments_router)
 api.add_router("", signatures_router)
 api.add_router("", account_router)
+api.add_router("", ecopies_router)
 
 
 @api.exception_handler(ValidationError)

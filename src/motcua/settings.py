@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "motcua.signatures",  # signed results, their verification (issue 12)
     "motcua.integrations.contrib.local_signer",  # PKCS#12 signer, the signing destination, the TSA stand-in
     "motcua.integrations.contrib.remote_signer",  # hash-only remote signing service + its stand-in
+    "motcua.ecopies",  # certified e-copies from originals, made at the counter (issue 12)
 ]
 
 MIDDLEWARE = [
@@ -214,7 +215,10 @@ MOTCUA_TSA_TIMEOUT_SECONDS = float(os.environ.get("MOTCUA_TSA_TIMEOUT_SECONDS", 
 # The remote signing service (MOTCUA_SIGNER=remote): hash sent, signature back once the official confirms.
 MOTCUA_REMOTE_SIGNER_URL = os.environ.get("MOTCUA_REMOTE_SIGNER_URL", "")
 MOTCUA_REMOTE_SIGNER_TOKEN = os.environ.get("MOTCUA_REMOTE_SIGNER_TOKEN", "")
-MOTCUA_REMOTE_SIGNER_WAIT_SECONDS = float(os.environ.get("MOTCUA_REMOTE_SIGNER_WAIT_SECONDS", "20"))
+# how long the official has to confirm a request in the app before the signing ends as expired
+MOTCUA_REMOTE_SIGNER_TIMEOUT_SECONDS = float(os.environ.get("MOTCUA_REMOTE_SIGNER_TIMEOUT_SECONDS", "3600"))
+# The catalogue's procedure certified e-copies are counted under (chứng thực bản sao từ bản chính; 766 indicator 4.3).
+MOTCUA_ECOPY_PROCEDURE_CODE = os.environ.get("MOTCUA_ECOPY_PROCEDURE_CODE", "2.000815")
 MOTCUA_SIGNING_FONT = os.environ.get("MOTCUA_SIGNING_FONT", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 
 

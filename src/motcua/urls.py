@@ -28,5 +28,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("motcua.payments.urls")),
     path("verify/", include("motcua.signatures.urls")),
+    path("workbench/ecopies/", include("motcua.ecopies.urls")),
     path("", include("motcua.web.urls")),
 ]

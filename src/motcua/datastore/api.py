@@ -33,8 +33,15 @@ class StoreAgencyOut(BaseModel):
 
 
 class ProvenanceOut(BaseModel):
-    source: str = Field(..., description="accepted (giấy tờ đã được tiếp nhận) hoặc result (kết quả giải quyết)")
-    dossier: str = Field(..., description="Mã hồ sơ đã tiếp nhận giấy tờ hoặc cấp kết quả.")
+    source: str = Field(
+        ...,
+        description="accepted (giấy tờ đã được tiếp nhận), result (kết quả giải quyết) hoặc ecopy (bản sao điện tử "
+        "được chứng thực từ bản chính)",
+    )
+    dossier: str | None = Field(
+        ..., description="Mã hồ sơ đã tiếp nhận giấy tờ hoặc cấp kết quả; null với bản sao điện tử được chứng thực."
+    )
+    certified_by: str = Field("", description="Người chứng thực bản sao (rỗng nếu không phải bản sao chứng thực).")
     agency: StoreAgencyOut
     at: datetime = Field(..., description="Thời điểm giấy tờ được đưa vào kho.")
     sha256: str
@@ -60,7 +67,8 @@ def stored_data(document: StoredDocument) -> dict[str, Any]:
         "name": document.name,
         "provenance": {
             "source": document.source,
-            "dossier": document.dossier.code,
+            "dossier": document.dossier.code if document.dossier_id else None,
+            "certified_by": document.certified_by,
             "agency": {"identifier": document.agency.identifier, "name": document.agency.name},
             "at": document.entered_at,
             "sha256": document.sha256,

@@ -10,6 +10,12 @@ The rows are a projection of the action log (``dossiers.wallet``): written in th
 accepts a dossier, receives a supplement or records a result, and rebuilt from the log by
 ``motcua rebuild-datastore``. The choice of a stored document for another dossier (``StoreUse``, with the
 applicant's consent) is part of that dossier's opening action, so it is rebuilt the same way.
+
+One kind of row has no dossier behind it: a **certified e-copy** (``source = ecopy``; bản sao điện tử được chứng
+thực từ bản chính, RULES.md §6), made at the counter from an original the applicant showed, signed by the agency
+in the worker (``ecopies``). Its file is its own (``file``), its provenance the agency, the officer who certified
+it (``certified_by``) and the moment; it is the ``ecopies`` app's projection of its ``CertifiedCopy`` rows, not
+the log's, so ``motcua rebuild-datastore`` leaves it alone.
 """
 
 from __future__ import annotations
@@ -51,6 +57,7 @@ class DocumentType(models.Model):
 class StoreSource(models.TextChoices):
     ACCEPTED = "accepted", _("Giấy tờ đã được tiếp nhận")
     RESULT = "result", _("Kết quả giải quyết")
+    ECOPY = "ecopy", _("Bản sao điện tử được chứng thực từ bản chính")
 
 
 class SignatureStatus(models.TextChoices):
@@ -69,8 +76,13 @@ class StoredDocument(models.Model):
     kind = models.CharField(_("loại giấy tờ"), max_length=80, blank=True)  # a DocumentType slug, or "" for none
     name = models.TextField(_("tên giấy tờ"))
     source = models.CharField(_("nguồn"), max_length=10, choices=StoreSource.choices)
-    dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.PROTECT, related_name="+")
-    document = models.OneToOneField("dossiers.DossierDocument", on_delete=models.PROTECT, related_name="+")
+    #: the dossier and its file the document came from; both empty for a certified e-copy (``file`` instead)
+    dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    document = models.OneToOneField(
+        "dossiers.DossierDocument", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    file = models.FileField(_("tệp"), max_length=300, blank=True)  # a certified e-copy's signed PDF
+    certified_by = models.CharField(_("người chứng thực"), max_length=300, blank=True)  # a certified e-copy's
     agency = models.ForeignKey("catalog.Agency", on_delete=models.PROTECT, related_name="+")
     entered_at = models.DateTimeField(_("thời điểm đưa vào kho"))
     sha256 = models.CharField(max_length=64)
@@ -87,6 +99,14 @@ class StoredDocument(models.Model):
             models.Index(fields=["owner_number", "kind", "-entered_at"], name="store_owner_kind"),
             # the store of an account (GET /me/documents), newest first
             models.Index(fields=["owner_user", "-entered_at"], name="store_owner_user"),
+        ]
+        constraints = [
+            # a row is a dossier's file, or a certified e-copy with a file of its own
+            models.CheckConstraint(
+                condition=models.Q(source="ecopy", document__isnull=True)
+                | models.Q(~models.Q(source="ecopy"), document__isnull=False, dossier__isnull=False),
+                name="store_file_or_ecopy",
+            ),
         ]
 
     def __str__(self) -> str:

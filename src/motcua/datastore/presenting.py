@@ -31,7 +31,8 @@ def offer_rows(offers: list[Offer], preview: Callable[[StoredDocument], str]) ->
                     "id": d.pk,
                     "name": d.name,
                     "source": d.get_source_display(),
-                    "dossier": d.dossier.code,
+                    "dossier": d.dossier.code if d.dossier_id else "",  # none for a certified e-copy
+                    "certified_by": d.certified_by,
                     "agency": d.agency.name,
                     "entered_at": d.entered_at,
                     "valid_until": d.valid_until,

@@ -60,6 +60,7 @@ def my_documents(user: User, *, limit: int = 500) -> list[StoredDocument]:
             "agency__name",
             "document_id",
             "owner_number",
+            "certified_by",
         )
         .order_by("-entered_at", "-id")[:limit]
     )

@@ -53,7 +53,8 @@ def expected_entries(batch: int = 500) -> dict[int, Entry]:
 
 
 def stored_rows() -> dict[int, Row]:
-    rows = StoredDocument.objects.values_list(
+    """The store's rows of dossier files (a certified e-copy is no dossier's file: the ``ecopies`` app's own)."""
+    rows = StoredDocument.objects.filter(document__isnull=False).values_list(
         "document_id",
         "owner_number",
         "kind",

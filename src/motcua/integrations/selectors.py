@@ -41,3 +41,14 @@ def state_counts() -> dict[tuple[str, str], int]:
     """Rows per (destination, state), for listings."""
     rows = OutboxMessage.objects.values_list("destination", "state").annotate(n=Count("id")).order_by()
     return {(destination, state): n for destination, state, n in rows}
+
+
+def signing_progress(dossier_id: int) -> OutboxMessage | None:
+    """The dossier's latest result signing in the worker (outbox destination ``signing``), for its officers' page:
+    waiting for a remote official says so in ``last_error``, a rejection or a timeout in a dead row's."""
+    return (
+        OutboxMessage.objects.filter(destination="signing", dossier_id=dossier_id)
+        .only("state", "last_error", "attempts", "created_at")
+        .order_by("-id")
+        .first()
+    )

@@ -25,6 +25,9 @@ class SignatureRequest:
     verification_url: str  # printed as a QR code in the visible stamp
     agency_name: str = ""  # printed in the stamp (issue 12: the stamp names agency, signer and time)
     signing_time: datetime | None = None  # the time printed in the stamp; None: now
+    #: what caused the signing (the outbox row's idempotency key): a remote signer keeps its pending state and
+    #: asks its service once under it; "" when nothing is to be resumed (a bench, a test)
+    key: str = ""
 
 
 class SignaturePending(TemporaryFailure):

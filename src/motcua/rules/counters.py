@@ -55,7 +55,8 @@ class Metric:
     #: where the counts come from: ``log`` (:func:`deltas` of each action, rebuilt from the log) or ``outbox``
     #: (an acknowledgement by a receiver, counted when its outbox row is marked delivered and rebuilt from the
     #: outbox — the log does not know it), or ``rating`` (the applicant's evaluations, ``portal.Rating``: counted
-    #: when one is written and rebuilt from those rows)
+    #: when one is written and rebuilt from those rows), or ``ecopy`` (certified e-copies made at the counter,
+    #: ``ecopies.CertifiedCopy``: counted when one is requested and when it is signed, rebuilt from those rows)
     source: str = "log"
 
 
@@ -111,6 +112,16 @@ METRICS: Mapping[str, Metric] = {
             "rated_dissatisfied",
             "evaluations whose satisfaction level is 'not satisfied', on their day",
             source="rating",
+        ),
+        Metric(
+            "ecopies_requested",
+            "certifications of an e-copy from an original requested at the counter, by the day of the request",
+            source="ecopy",
+        ),
+        Metric(
+            "ecopies_certified",
+            "e-copies certified from an original and signed by the agency, by the day of the request (766 4.3)",
+            source="ecopy",
         ),
     )
 }

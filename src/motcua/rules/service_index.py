@@ -23,14 +23,15 @@ when it lands. Today that is:
 - 2.2 — average resolution time, shown, not scored: ``resolution_seconds`` not counted yet;
 - 3.1, 3.2, 3.4, 3.5 — per-procedure facts (offered online, fees integrated with online payment, …), not
   counted;
-- 4.1 (electronic signed results), 4.3 (certified e-copies), 4.6a (procedures using the population
-  database), 5.1, 5.2 (feedback).
+- 4.1 (electronic signed results), 4.6a (procedures using the population database), 5.1, 5.2 (feedback).
 
 Live now: **1.4** (synchronised: ``synchronised``, received dossiers the national portal acknowledged, counted on
 their received day), **2.1** (on time), **3.3** (filed online), **3.6** (paid online: ``paid_online`` over
 ``received_with_fees``, both by the receipt day — issue 11), **4.2** (digitised), **4.4** (reuse), **4.5**
 (connected to the personal data store: ``data_store_connected``, a document taken from the store or the result
-entered in the applicant's store, by the received day), **4.6b** (``population_checked``: a connected database
+entered in the applicant's store, by the received day), **4.3** (certified e-copies: ``ecopies_certified`` over
+``ecopies_requested``, both by the day the officer certified at the counter — ``ecopies.counting``; n/a while none
+was requested), **4.6b** (``population_checked``: a connected database
 consulted at intake, or the dossier filed by its applicant's own VNeID-authenticated account, RULES §7),
 **5.3** (satisfaction: ``finished_late`` over the finished, plus ``rated_dissatisfied`` over ``rated`` — the
 applicants' evaluations of RULES §5, ``rules.rating``, counted on their day; n/a while nobody has rated in the

@@ -15,15 +15,26 @@ class SignedDocument(models.Model):
     """The signature summary of one signed PDF that motcua stored (the file itself is ``document``).
 
     ``source_key`` is what caused the signing (the outbox key of the approval): one signed document per cause,
-    so a signing tried again after a crash records once.
+    so a signing tried again after a crash records once. A certified e-copy (``ecopies``) belongs to no dossier:
+    ``dossier`` and ``document`` are empty and its ``ecopies.CertifiedCopy`` points here.
     """
 
     kind = models.CharField(_("loại"), max_length=10, choices=SignedKind.choices, default=SignedKind.RESULT)
     dossier = models.ForeignKey(
-        "dossiers.Dossier", on_delete=models.PROTECT, related_name="signed_documents", verbose_name=_("hồ sơ")
+        "dossiers.Dossier",
+        on_delete=models.PROTECT,
+        related_name="signed_documents",
+        verbose_name=_("hồ sơ"),
+        null=True,
+        blank=True,
     )
     document = models.OneToOneField(
-        "dossiers.DossierDocument", on_delete=models.PROTECT, related_name="signature", verbose_name=_("tệp")
+        "dossiers.DossierDocument",
+        on_delete=models.PROTECT,
+        related_name="signature",
+        verbose_name=_("tệp"),
+        null=True,
+        blank=True,
     )
     source_key = models.CharField(_("khóa nguồn"), max_length=200, unique=True)
     signer = models.CharField(_("chủ thể chứng thư số"), max_length=300)  # the certificate's common name
@@ -42,4 +53,4 @@ class SignedDocument(models.Model):
         ordering = ["-id"]
 
     def __str__(self) -> str:
-        return f"{self.dossier_id}: {self.signer} {self.signed_at:%Y-%m-%d %H:%M}"
+        return f"{self.dossier_id or self.kind}: {self.signer} {self.signed_at:%Y-%m-%d %H:%M}"

@@ -1,7 +1,7 @@
 """Writes of signed documents: a signed result stored with its summary and recorded on the dossier (one transaction).
 
 Three ways in: the worker's signature (``record_signed_result``), a PDF the official signed with their desktop tool
-(``accept_signed_upload``), and a certified e-copy made at the counter (``signatures.ecopies``).
+(``accept_signed_upload``); a certified e-copy made at the counter is the ``ecopies`` app's (decision 54).
 
 ``record_signed_result`` is what the signing destination calls in the worker once the signer has returned the
 signed PDF and it has been verified (``verify``): the file becomes a result document of the dossier, its summary a

@@ -35,6 +35,7 @@ from motcua.dossiers.printing import FormNotAvailable, available_forms, render_f
 from motcua.dossiers.selectors import allowed_actions_for, queue_listing, visible_dossiers
 from motcua.dossiers.services import Applicant, ChecklistItem, DossierError, Intake, open_dossier, perform
 from motcua.integrations import population
+from motcua.integrations.selectors import signing_progress
 from motcua.payments.selectors import officer_panel, payment_summary
 from motcua.rules.forms import FORM_KINDS
 from motcua.rules.identity import normalise_identifier
@@ -137,6 +138,7 @@ def dossier_page(request: HttpRequest, code: str) -> HttpResponse:
             "store_uses": uses_of(dossier.pk),
             "forms": [(kind, FORM_KINDS[kind]) for kind in available_forms(dossier)],
             "payment_panel": officer_panel(request.user, dossier),
+            "signing": signing_progress(dossier.pk),
         },
     )
 

@@ -244,7 +244,7 @@ def test_the_receipt_is_the_applicants_once_the_agency_receives_the_dossier(
     assert receipt["Cache-Control"] == "private, no-store"
     assert browser.get(f"/my/dossiers/{dossier.code}/forms/control_sheet.pdf").status_code == 404
     stranger = Client()
-    stranger.force_login(User.objects.create_user("binh@example.vn", password="x"))
+    sign_in(stranger, User.objects.create_user("binh@example.vn", password="x"))
     assert stranger.get(url).status_code == 404
     assert Client().get(url).status_code == 302  # to the sign-in page
 

@@ -75,11 +75,15 @@ def test_thresholds_of_rules_table() -> None:
 
 
 def test_which_indicators_are_live_with_todays_counters() -> None:
-    """What the module's docstring promises: with the metrics that exist, 1.4, 2.1, 3.3, 3.6, 4.2, 4.4, 4.5 and 4.6b
-    evaluate and the rest are n/a; 1.4 fills in as soon as ``synchronised`` exists."""
+    """What the module's docstring promises: with the metrics that exist, 1.4, 2.1, 3.3, 3.6, 4.2, 4.3, 4.4, 4.5 and
+    4.6b evaluate and the rest are n/a; 1.4 fills in as soon as ``synchronised`` exists."""
     result = evaluate(V, values_from({}, METRICS))
     live = {r.indicator.id for r in _all(result) if r.numerator is not None and r.denominator is not None}
-    assert live == {"1.4", "2.1", "3.3", "3.6", "4.2", "4.4", "4.5", "4.6b"}
+    assert live == {"1.4", "2.1", "3.3", "3.6", "4.2", "4.3", "4.4", "4.5", "4.6b"}
+    # 4.3 (2 points, no threshold): 3 e-copies certified of 4 requested = 3/4 × 2 = 1.50; none requested = n/a
+    ecopies = evaluate(V, values_from({Term("ecopies_requested"): 4, Term("ecopies_certified"): 3}, METRICS))
+    assert ecopies.indicator("4.3").points == Decimal("1.50")
+    assert evaluate(V, values_from({}, METRICS)).indicator("4.3").points is None
     with_sync = evaluate(V, values_from({Term("received"): 4, Term("synchronised"): 3}, {*METRICS, "synchronised"}))
     assert with_sync.indicator("1.4").points == Decimal("4.50")  # 3/4 × 6
 

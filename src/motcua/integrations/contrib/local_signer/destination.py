@@ -116,6 +116,7 @@ class SigningDestination:
                 location=payload["agency_name"][:200],
                 verification_url=verification_url(dossier.code),
                 signing_time=parse_datetime(payload["approved_at"]),
+                key=message.idempotency_key,
             ),
         )
         checked = verify_upload(signed)

@@ -43,9 +43,12 @@ class Pending:
     digest: bytes
     reference: str
     description: str
-    status: str = "pending"  # pending | confirmed | rejected
+    status: str = "pending"  # pending | confirmed | rejected | expired
     signature: bytes = b""
     created: float = field(default_factory=time.time)
+    #: the official's decision made in advance (``/_standin/auto`` with a delay), taken once ``decide_at`` passes
+    decision: str = ""
+    decide_at: float = 0.0
 
     def public(self) -> dict[str, Any]:
         answer: dict[str, Any] = {"id": self.id, "status": self.status, "agency": self.agency}
@@ -57,11 +60,13 @@ class Pending:
 @dataclass
 class SignerState(TakesFailures):
     token: str
-    auto: str  # "" (wait for the official), "confirm" or "reject"
+    auto: str  # "" (wait for the official), "confirm", "reject" or "expire"
+    auto_delay: float = 0.0  # seconds after the request that the automatic decision is taken
     lock: threading.Lock = field(default_factory=threading.Lock)
     requests: dict[str, Pending] = field(default_factory=dict)
     by_reference: dict[tuple[str, bytes], str] = field(default_factory=dict)
     refused: list[str] = field(default_factory=list)
+    orders: list[str] = field(default_factory=list)  # the reference of every POST /v1/signatures, repeats included
     failed_on_purpose: list[str] = field(default_factory=list)
     failure: Failure | None = None
 
@@ -185,7 +190,7 @@ class SignerHandler(BaseHTTPRequestHandler):
             pending.signature = key.sign(pending.digest, PKCS1v15(), Prehashed(hashes.SHA256()))
             pending.status = "confirmed"
         else:
-            pending.status = "rejected"
+            pending.status = {"reject": "rejected", "expire": "expired"}[decision]
 
     # --- routes -----------------------------------------------------------------------------------
     def do_GET(self) -> None:
@@ -201,6 +206,7 @@ class SignerHandler(BaseHTTPRequestHandler):
                     {
                         "requests": [r.public() for r in state.requests.values()],
                         "refused": list(state.refused),
+                        "orders": list(state.orders),
                         "failed_on_purpose": list(state.failed_on_purpose),
                     },
                 )
@@ -218,10 +224,14 @@ class SignerHandler(BaseHTTPRequestHandler):
         if path.startswith("/v1/signatures/"):
             with self.server.state.lock:
                 pending = self.server.state.requests.get(path.removeprefix("/v1/signatures/"))
-            if pending is None:
+                due = pending is not None and pending.status == "pending" and pending.decision != ""
+                if due and time.time() >= pending.decide_at:  # type: ignore[union-attr]
+                    self._settle(pending, pending.decision)  # type: ignore[arg-type]
+                answer = pending.public() if pending is not None else None
+            if answer is None:
                 self._json(404, {"reason": "không có yêu cầu này"})
             else:
-                self._json(200, pending.public())
+                self._json(200, answer)
             return
         self._json(404, {"reason": "không có địa chỉ này"})
 
@@ -246,6 +256,7 @@ class SignerHandler(BaseHTTPRequestHandler):
             self._json(400, {"reason": problem})
             return
         with state.lock:
+            state.orders.append(order["reference"])
             known = state.by_reference.get((order["reference"], order["digest"]))
             if known is not None:
                 self._json(200, state.requests[known].public())
@@ -255,8 +266,10 @@ class SignerHandler(BaseHTTPRequestHandler):
             )
             state.requests[pending.id] = pending
             state.by_reference[(pending.reference, pending.digest)] = pending.id
-            if state.auto:
+            if state.auto and state.auto_delay <= 0:
                 self._settle(pending, state.auto)
+            elif state.auto:
+                pending.decision, pending.decide_at = state.auto, pending.created + state.auto_delay
         self._json(201, pending.public())
 
     def _control(self, path: str, body: bytes) -> None:
@@ -269,11 +282,14 @@ class SignerHandler(BaseHTTPRequestHandler):
             order = json.loads(body or b"{}")
             if path == "/_standin/auto":
                 auto = order.get("mode", "")
-                if auto not in {"", "confirm", "reject"}:
-                    raise ValueError("mode phải là confirm, reject hoặc rỗng")
+                if auto not in {"", "confirm", "reject", "expire"}:
+                    raise ValueError("mode phải là confirm, reject, expire hoặc rỗng")
+                delay = float(order.get("delay", 0))
+                if not 0 <= delay <= 86400:
+                    raise ValueError("delay phải trong khoảng 0–86400 giây")
                 with state.lock:
-                    state.auto = auto
-                self._json(200, {"auto": auto})
+                    state.auto, state.auto_delay = auto, delay
+                self._json(200, {"auto": auto, "delay": delay})
                 return
             if path != "/_standin/fail":
                 self._json(404, {"reason": "không có địa chỉ này"})

@@ -1,5 +1,6 @@
-"""Remote signing against the stand-in service as its own process: the official confirms in its app, the signed
-result is valid; a rejection is final; an official who has not confirmed yet leaves the signing pending."""
+"""Remote signing against the stand-in service as its own process: an attempt never waits for the official; the
+prepared document is kept between attempts and the service asked once per document; the official's confirmation
+(later) gives a valid result, a rejection or a request left unconfirmed past the timeout ends the signing."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from motcua.integrations.contrib.remote_signer.models import RemoteSigning, RemoteState
 from motcua.integrations.errors import PermanentFailure
 from motcua.integrations.signing import SignaturePending, SignatureRequest, signers
 from motcua.signatures.tests.fixtures import AGENCY
@@ -31,6 +33,8 @@ def service(test_pki) -> Iterator[str]:
     try:
         line = process.stdout.readline()
         assert "listening on" in line, line
+        # read its request log to the end: a full pipe would block its logging, then its exit (flushing stdout)
+        threading.Thread(target=process.stdout.read, daemon=True).start()
         yield line.split("listening on ", 1)[1].split()[0]
     finally:
         process.terminate()
@@ -41,13 +45,14 @@ def service(test_pki) -> Iterator[str]:
 def remote(signing_settings, service: str):
     signing_settings.MOTCUA_REMOTE_SIGNER_URL = service
     signing_settings.MOTCUA_REMOTE_SIGNER_TOKEN = TOKEN
-    signing_settings.MOTCUA_REMOTE_SIGNER_WAIT_SECONDS = 15
+    signing_settings.MOTCUA_REMOTE_SIGNER_TIMEOUT_SECONDS = 3600
     httpx.post(service + "_standin/auto", json={"mode": ""})
     return signers["remote"]
 
 
 def _request(code: str) -> SignatureRequest:
     return SignatureRequest(
+        key=f"signing:{code}:3",
         agency=AGENCY,
         agency_name="UBND phường Phan Đình Phùng",
         signer_name="Trần Thị Lãnh Đạo",
@@ -57,16 +62,6 @@ def _request(code: str) -> SignatureRequest:
     )
 
 
-def _official(service: str, decision: str, stop: threading.Event) -> None:
-    """The official, in the app: acts on the first request that appears."""
-    while not stop.is_set():
-        pending = [r for r in httpx.get(service + "_standin/received").json()["requests"] if r["status"] == "pending"]
-        if pending:
-            httpx.post(f"{service}_standin/{decision}/{pending[0]['id']}")
-            return
-        time.sleep(0.2)
-
-
 @pytest.fixture(scope="module")
 def source_pdf() -> bytes:
     from motcua.documents.pdf import html_to_pdf
@@ -74,35 +69,88 @@ def source_pdf() -> bytes:
     return html_to_pdf("<h1>Kết quả</h1>")
 
 
-def _sign_with(official_decision: str, remote, service: str, pdf: bytes, code: str) -> bytes:
-    stop = threading.Event()
-    official = threading.Thread(target=_official, args=(service, official_decision, stop), daemon=True)
-    official.start()
-    try:
-        return remote.sign_pdf(pdf, _request(code))
-    finally:
-        stop.set()
-        official.join(timeout=5)
+def _orders(service: str, reference: str) -> list[str]:
+    return [r for r in httpx.get(service + "_standin/received").json()["orders"] if r == reference]
 
 
-def test_the_official_confirms_and_the_result_is_valid(remote, service, source_pdf, test_pki) -> None:
+def _app_decides(service: str, decision: str) -> None:
+    """The official, in the app: acts on every pending request."""
+    for r in httpx.get(service + "_standin/received").json()["requests"]:
+        if r["status"] == "pending":
+            assert httpx.post(f"{service}_standin/{decision}/{r['id']}").status_code == 200
+
+
+@pytest.mark.django_db
+def test_an_attempt_never_waits_and_the_confirmed_document_is_the_one_prepared(
+    remote, service, source_pdf, test_pki
+) -> None:
+    from motcua.documents.pdf import html_to_pdf
+
     assert remote.problem() is None
-    signed = _sign_with("confirm", remote, service, source_pdf, "R-1")
+    request = _request("R-1")
+    with pytest.raises(SignaturePending, match="Đang chờ người ký"):
+        remote.sign_pdf(source_pdf, request)  # asks, reads "pending", returns at once
+    session = RemoteSigning.objects.get(key=request.key)
+    assert (session.state, bool(session.remote_id)) == (RemoteState.ASKED, True)
+    with pytest.raises(SignaturePending):
+        remote.sign_pdf(source_pdf, request)  # still pending: read once more, not asked again
+    _app_decides(service, "confirm")
+    # a later attempt (another worker: the input rendered anew) finishes the document kept from the first
+    signed = remote.sign_pdf(html_to_pdf("<h1>Kết quả, kết xuất lại</h1>"), request)
     verdict = verify_pdf(signed, test_pki.roots)
     assert verdict.verdict == VALID, verdict.detail
     assert verdict.signer == "UBND phường Phan Đình Phùng"
     assert verdict.embedded_validation_data
+    assert signed.startswith(bytes(session.prepared_pdf)[:1000])
+    assert _orders(service, request.key) == [request.key]  # the service was asked once for the document
+    session.refresh_from_db()
+    assert session.state == RemoteState.CONFIRMED
+    # one more attempt (the record failed after signing): finished again from the kept signature, nothing asked
+    assert verify_pdf(remote.sign_pdf(source_pdf, request), test_pki.roots).verdict == VALID
+    assert _orders(service, request.key) == [request.key]
 
 
-def test_a_rejection_is_final(remote, service, source_pdf) -> None:
-    with pytest.raises(PermanentFailure, match="từ chối"):
-        _sign_with("reject", remote, service, source_pdf, "R-2")
-
-
-def test_no_confirmation_yet_is_pending(remote, service, source_pdf, signing_settings) -> None:
-    signing_settings.MOTCUA_REMOTE_SIGNER_WAIT_SECONDS = 0.5
+@pytest.mark.django_db
+def test_a_delayed_confirmation_is_taken_by_a_later_attempt(remote, service, source_pdf, test_pki) -> None:
+    httpx.post(service + "_standin/auto", json={"mode": "confirm", "delay": 0.6})
+    request = _request("R-4")
     with pytest.raises(SignaturePending):
-        remote.sign_pdf(source_pdf, _request("R-3"))
+        remote.sign_pdf(source_pdf, request)
+    time.sleep(0.8)
+    assert verify_pdf(remote.sign_pdf(source_pdf, request), test_pki.roots).verdict == VALID
+
+
+@pytest.mark.django_db
+def test_a_rejection_is_final(remote, service, source_pdf) -> None:
+    request = _request("R-2")
+    httpx.post(service + "_standin/auto", json={"mode": "reject"})
+    with pytest.raises(PermanentFailure, match="từ chối"):
+        remote.sign_pdf(source_pdf, request)
+    assert RemoteSigning.objects.get(key=request.key).state == RemoteState.REJECTED
+    with pytest.raises(PermanentFailure, match="từ chối"):
+        remote.sign_pdf(source_pdf, request)  # asked again? no: the end is kept
+    assert _orders(service, request.key) == [request.key]
+
+
+@pytest.mark.django_db
+def test_an_official_who_never_confirms_ends_the_signing_after_the_timeout(
+    remote, service, source_pdf, signing_settings
+) -> None:
+    signing_settings.MOTCUA_REMOTE_SIGNER_TIMEOUT_SECONDS = 0.3
+    request = _request("R-3")
+    with pytest.raises(SignaturePending):
+        remote.sign_pdf(source_pdf, request)
+    time.sleep(0.4)
+    with pytest.raises(PermanentFailure, match="Hết thời gian chờ"):
+        remote.sign_pdf(source_pdf, request)
+    assert RemoteSigning.objects.get(key=request.key).state == RemoteState.EXPIRED
+
+
+@pytest.mark.django_db
+def test_a_request_the_service_expires_ends_the_signing(remote, service, source_pdf) -> None:
+    httpx.post(service + "_standin/auto", json={"mode": "expire", "delay": 0})
+    with pytest.raises(PermanentFailure, match="hết hạn"):
+        remote.sign_pdf(source_pdf, _request("R-5"))
 
 
 def test_the_service_checks_what_it_receives(service) -> None:
@@ -116,6 +164,8 @@ def test_the_service_checks_what_it_receives(service) -> None:
     assert httpx.post(service + "_standin/fail", json={"mode": "http503", "count": 1}).status_code == 200
     assert httpx.get(service + f"v1/certificates/{AGENCY}", headers=headers).status_code == 503
     assert httpx.get(service + f"v1/certificates/{AGENCY}", headers=headers).status_code == 200
+    assert httpx.post(service + "_standin/auto", json={"mode": "maybe"}).status_code == 400
+    assert httpx.post(service + "_standin/auto", json={"mode": "confirm", "delay": -1}).status_code == 400
     page = httpx.get(service + "_standin/")
     assert page.status_code == 200
     assert "Yêu cầu ký đang chờ xác nhận" in page.text
