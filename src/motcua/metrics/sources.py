@@ -47,6 +47,11 @@ def sources() -> list[CounterSource]:
     return [_SOURCES[name] for name in sorted(_SOURCES)]
 
 
+def named(name: str) -> CounterSource:
+    """The registered source ``name`` (``KeyError`` when its app is not installed)."""
+    return _SOURCES[name]
+
+
 def stored(source: CounterSource) -> dict[CounterKey, int]:
     rows = DailyCount.objects.filter(metric__in=source.metrics).exclude(value=0)
     return {

@@ -34,10 +34,6 @@ from motcua.testing import sign_in
 BIRTH = "1.001193"  # asks for an identity paper (giay-to-tuy-than)
 
 
-def _ecopy_source() -> sources.CounterSource:
-    return next(source for source in sources.sources() if source.name == "ecopy")
-
-
 def _counts(agency: Any) -> dict[str, int]:
     rows = DailyCount.objects.filter(agency=agency, metric__startswith="ecopies_")
     return dict(rows.values_list("metric", "value"))
@@ -80,7 +76,7 @@ def test_a_copy_certified_at_the_counter_is_signed_in_the_worker_and_reused(
     )
     assert (stored.dossier_id, stored.document_id, stored.signature_status) == (None, None, "valid")
     assert _counts(commune) == {"ecopies_requested": 1, "ecopies_certified": 1}
-    ecopy = _ecopy_source()
+    ecopy = sources.named("ecopy")
     assert counts_from_copies() == sources.stored(ecopy)  # rebuilt == incremental
     before = sources.stored(ecopy)
     call_command("rebuild_metrics", stdout=StringIO())
@@ -194,4 +190,4 @@ def test_a_copy_the_agency_cannot_sign_ends_failed_with_the_reason(signing_setti
     sign_in(web, staff["counter"])
     assert "Không ký được" in web.get("/workbench/ecopies/").content.decode()
     assert _counts(commune) == {"ecopies_requested": 1}
-    assert counts_from_copies() == sources.stored(_ecopy_source())
+    assert counts_from_copies() == sources.stored(sources.named("ecopy"))

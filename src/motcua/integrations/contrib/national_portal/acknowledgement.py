@@ -13,14 +13,12 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
-from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
 
 from motcua.dossiers.models import Dossier, DossierAction
 from motcua.integrations.models import OutboxMessage, OutboxState
-from motcua.metrics.models import DailyCount
-from motcua.metrics.services import add_to_counters, replace_all_counters
+from motcua.metrics.services import add_to_counters
 from motcua.rules.actions import ActionType
 from motcua.rules.counters import Delta, acknowledged_after_receipt
 
@@ -117,23 +115,3 @@ def counts_from_outbox(chunk: int = 1000) -> dict[CounterKey, int]:
             if acknowledged_after_receipt(receipts.get(pk), delivered[pk]):
                 totals[(timezone.localdate(received_at), agency, procedure, channel, METRIC)] += 1
     return dict(totals)
-
-
-def stored_counts() -> dict[CounterKey, int]:
-    rows = DailyCount.objects.filter(metric=METRIC).exclude(value=0)
-    return {
-        (day, agency, procedure, channel, metric): value
-        for day, agency, procedure, channel, metric, value in rows.values_list(
-            "day", "agency_id", "procedure_id", "channel", "metric", "value"
-        )
-    }
-
-
-@transaction.atomic
-def rebuild_counts() -> int:
-    """Replace the ``synchronised`` counters by the outbox's; returns the rows written."""
-    rows = [
-        DailyCount(day=day, agency_id=agency, procedure_id=procedure, channel=channel, metric=metric, value=value)
-        for (day, agency, procedure, channel, metric), value in counts_from_outbox().items()
-    ]
-    return replace_all_counters(rows, metrics=[METRIC])

@@ -88,7 +88,8 @@ def test_an_online_submission_counts_as_synchronised_once_its_acceptance_reaches
     from motcua.accounts.models import User
     from motcua.dossiers.services import open_dossier, perform
     from motcua.dossiers.tests.fixtures import counter_intake, offering_of
-    from motcua.integrations.contrib.national_portal.acknowledgement import counts_from_outbox, stored_counts
+    from motcua.integrations.contrib.national_portal.acknowledgement import counts_from_outbox
+    from motcua.metrics.sources import named, stored
     from motcua.rules.lifecycle import ActionType
 
     offering = offering_of("2.001035", commune)
@@ -103,13 +104,13 @@ def test_an_online_submission_counts_as_synchronised_once_its_acceptance_reaches
     dossier = open_dossier(intake, user=User.objects.create_user("dan", password="x"))
     call_command("worker", until_idle=True, verbosity=0)
     assert OutboxMessage.objects.get(dossier=dossier).state == OutboxState.DELIVERED  # the submission is there
-    assert stored_counts() == {}  # … but nothing was received yet
+    assert stored(named("outbox")) == {}  # … but nothing was received yet
     perform(dossier, ActionType.ACCEPT, user=staff["counter"])
     perform(dossier, ActionType.FORWARD, user=staff["counter"])
     call_command("worker", until_idle=True, verbosity=0)
     dossier.refresh_from_db()
-    assert list(stored_counts().values()) == [1]
-    ((day, *_rest, metric),) = stored_counts()
+    assert list(stored(named("outbox")).values()) == [1]
+    ((day, *_rest, metric),) = stored(named("outbox"))
     received_day = dossier.received_at.astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).date()  # the local day (RULES §10)
     assert (metric, day) == ("synchronised", received_day)
-    assert stored_counts() == counts_from_outbox()
+    assert stored(named("outbox")) == counts_from_outbox()

@@ -14,11 +14,12 @@ from typing import Any
 import pytest
 
 from motcua.dossiers.projections import rebuild_counters
-from motcua.integrations.contrib.national_portal.acknowledgement import counts_from_outbox, stored_counts
+from motcua.integrations.contrib.national_portal.acknowledgement import counts_from_outbox
 from motcua.integrations.contrib.national_portal.tests.conftest import Portal, PortalWorkers
 from motcua.integrations.models import OutboxMessage, OutboxState
 from motcua.integrations.sync_report import Reason, unsynced_report
 from motcua.integrations.tests.conftest import wait_until, walk_dossier
+from motcua.metrics.sources import named, stored
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -74,10 +75,10 @@ def test_portal_down_while_200_dossiers_are_received_and_processed_then_back(
     after = unsynced_report(None)
     assert (after.total, after.items) == (0, [])  # the report is empty again
     # indicator 1.4: each of the 200 received dossiers counted synchronised once, as the outbox says
-    assert sum(stored_counts().values()) == 200
-    assert stored_counts() == counts_from_outbox()
+    assert sum(stored(named("outbox")).values()) == 200
+    assert stored(named("outbox")) == counts_from_outbox()
     rebuild_counters()  # the rebuild from the log leaves the outbox's counter alone
-    assert sum(stored_counts().values()) == 200
+    assert sum(stored(named("outbox")).values()) == 200
     assert OutboxMessage.objects.filter(attempts__gt=1).exists()  # the outage was felt
 
 
@@ -97,8 +98,8 @@ def test_a_worker_killed_mid_batch_is_replaced_without_a_second_dossier(
     counts = national_portal.summary()["counts"]
     assert counts["refused:3"] >= 1  # the second create was refused: "already exists", then looked up and updated
     # delivered again after the kill, each dossier is still counted synchronised once
-    assert sum(stored_counts().values()) == 20
-    assert stored_counts() == counts_from_outbox()
+    assert sum(stored(named("outbox")).values()) == 20
+    assert stored(named("outbox")) == counts_from_outbox()
 
 
 def test_a_session_that_expires_mid_run_is_renewed_once(
