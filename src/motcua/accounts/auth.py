@@ -9,6 +9,10 @@ from ninja.security import HttpBearer, django_auth
 
 from motcua.accounts.models import ApiToken, User
 from motcua.accounts.services import hash_token
+from motcua.ratelimits import hit
+
+#: What a token may do without counting against its account's write limit.
+_READS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class TokenAuth(HttpBearer):
@@ -22,6 +26,8 @@ class TokenAuth(HttpBearer):
         if found is None:
             return None
         request.user = found.user
+        if request.method not in _READS:  # a leaked or looping program: 429 past MOTCUA_RATE_LIMITS["api-write"]
+            hit(request, "api-write", per_account=True)
         return found.user
 
 

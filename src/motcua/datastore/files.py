@@ -1,21 +1,16 @@
-"""A stored document's file as an HTTP answer (shown in the browser, never sniffed, never in a shared cache)."""
+"""A stored document's file as an HTTP answer: a download nothing can run, never in a cache (``motcua.downloads``)."""
 
 from __future__ import annotations
 
 from django.http import FileResponse
 
 from motcua.datastore.models import StoredDocument
+from motcua.downloads import file_download
 
 
 def stored_file(stored: StoredDocument) -> FileResponse:
     """The file of ``stored`` (its ``document`` loaded); ``FileNotFoundError`` when storage has lost it. The
     caller has checked who may see it."""
     handle = stored.document.file.open("rb")
-    response = FileResponse(
-        handle,
-        filename=stored.document.original_filename or stored.document.file.name.rsplit("/", 1)[-1],
-        content_type=stored.document.content_type or "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    name = stored.document.original_filename or stored.document.file.name.rsplit("/", 1)[-1]
+    return file_download(handle, name, stored.document.content_type)

@@ -26,6 +26,7 @@ from motcua.dossiers.models import ApplicantType, Dossier, ResultDelivery
 from motcua.dossiers.plans import terms_of
 from motcua.dossiers.selectors import allowed_actions_for
 from motcua.dossiers.services import Applicant, ChecklistItem, Intake, open_dossier, perform
+from motcua.downloads import file_download
 from motcua.payments.selectors import pay_panel
 from motcua.portal import selectors
 from motcua.portal.services import discard_draft, rate_dossier, save_draft
@@ -240,12 +241,4 @@ def document(request: HttpRequest, code: str, document_id: int) -> FileResponse:
         handle = stored.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404(_("Không tìm thấy tệp này.")) from exc
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=stored.original_filename or stored.file.name.rsplit("/", 1)[-1],
-        content_type=stored.content_type or "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return file_download(handle, stored.original_filename or stored.file.name.rsplit("/", 1)[-1], stored.content_type)
