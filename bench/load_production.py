@@ -170,15 +170,15 @@ def gunicorn(env: dict[str, str], port: int, workers: int, threads: int, log: Pa
             command, env=env, cwd=ROOT.parent, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
         )
     try:
-        deadline = time.monotonic() + 90
+        deadline = time.monotonic() + 300  # four workers import Django each: minutes on a busy shared machine
         while True:
             if process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited ({process.returncode}):\n{log.read_text()[-3000:]}")
             with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"http://127.0.0.1:{port}{PAGE}", headers=HTTPS, timeout=5).status_code == 200:
+                if httpx.get(f"http://127.0.0.1:{port}{PAGE}", headers=HTTPS, timeout=30).status_code == 200:
                     break
             if time.monotonic() > deadline:
-                raise RuntimeError(f"gunicorn did not answer within 90 s:\n{log.read_text()[-3000:]}")
+                raise RuntimeError(f"gunicorn did not answer within 300 s:\n{log.read_text()[-3000:]}")
             time.sleep(0.3)
         yield process.pid
     finally:
