@@ -29,7 +29,8 @@ What one run does:
    (intakes answered 201 with ``no-store`` and the CSP, the page 200 with the CSP, the dossiers written) and exits
    non-zero when one does not hold; it never judges a duration.
 
-``--smoke`` (bench/smoke.py) is the same path at tiny sizes (5 dossiers, 2 workers, 2 clients, 1 s per load).
+``--smoke`` (bench/smoke.py) is the same path at tiny sizes (5 dossiers, 2 workers, 2 clients, 2 s per load); its
+checks count the whole run, warm-up included (on a busy machine a tiny window may hold no completed request).
 """
 
 from __future__ import annotations
@@ -74,7 +75,7 @@ from intake_http import (  # noqa: E402  (the bench directory is not a package)
 )
 from smoke import check  # noqa: E402
 
-SMOKE = {"dossiers": 5, "workers": 2, "threads": 2, "concurrency": 2, "seconds": 1.0, "warmup": 0.5}
+SMOKE = {"dossiers": 5, "workers": 2, "threads": 2, "concurrency": 2, "seconds": 2.0, "warmup": 1.0}
 PAGE = "/procedures/2.001035/"
 #: the limits the bench raises, and to what (settings.MOTCUA_RATE_LIMITS; docs/deploy.md)
 RAISED_LIMITS = {"MOTCUA_RATE_API_WRITE": "100000000/m", "MOTCUA_RATE_SEARCH": "100000000/m"}
@@ -198,6 +199,8 @@ class Load:
     statuses: Counter[int] = field(default_factory=Counter)  # every answer inside the window
     window: float = 0.0
     sample: httpx.Response | None = None  # one successful answer, for its headers
+    total_ok: int = 0  # successful answers over the whole run, warm-up included
+    total_other: int = 0  # other answers over the whole run
     error: str = ""
 
 
@@ -222,11 +225,15 @@ async def drive(
                     continue
                 done = time.perf_counter()
                 number += concurrency
+                if response.status_code == ok:
+                    load.total_ok += 1
+                    load.sample = load.sample or response
+                else:
+                    load.total_other += 1
                 if start <= sent and done <= end:
                     load.statuses[response.status_code] += 1
                     if response.status_code == ok:
                         load.latencies.append(done - sent)
-                        load.sample = load.sample or response
                 elif response.status_code != ok:
                     load.error = load.error or f"{response.status_code}: {response.text[:300]}"
 
@@ -368,10 +375,10 @@ def main() -> None:
         with psycopg.connect(database_url) as conn:
             after = conn.execute("SELECT count(*) FROM dossiers_dossier").fetchone()[0]
         print()
-        check("intakes answered 201", bool(intakes.latencies))
-        check("every measured intake answer was 201", set(intakes.statuses) == {201})
-        check("the dossiers were written", after - before >= len(intakes.latencies))
-        check("the procedure page answered 200", bool(pages.latencies) and set(pages.statuses) == {200})
+        check(f"intakes answered 201 ({intakes.total_ok} in the whole run)", intakes.total_ok > 0)
+        check("every intake answer was 201", intakes.total_other == 0)
+        check("the dossiers were written", after - before >= intakes.total_ok)
+        check(f"the procedure page answered 200 ({pages.total_ok})", pages.total_ok > 0 and pages.total_other == 0)
         assert intakes.sample is not None
         assert pages.sample is not None
         check("intake answers are no-store", "no-store" in intakes.sample.headers.get("cache-control", ""))
