@@ -66,7 +66,7 @@ def _nothing_kept_from_another_test() -> None:
     forget_work_calendar()  # a test's override, rolled back with it, must not shape the next test's calendar
     from django.core.cache import cache
 
-    cache.clear()  # the tracking page's lookup counts (web.ratelimit) are per test
+    cache.clear()  # the rate limits' counters (motcua.ratelimits) are per test
 
 
 @pytest.fixture(autouse=True)

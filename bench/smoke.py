@@ -63,6 +63,8 @@ SMOKES: list[Smoke] = [
     Smoke(("bench/scorecard_scale.py", "--smoke", "--pg", "{pg}"), needs_postgres=True, database="motcua_bench_{pid}"),
     Smoke(("bench/early_warning_backtest.py", "--smoke")),
     Smoke(("bench/signing.py", "--smoke")),
+    # gunicorn with the production settings; needs Redis too (MOTCUA_REDIS_URL or 127.0.0.1:6379; .ci/run starts it)
+    Smoke(("bench/load_production.py", "--smoke", "--pg", "{pg}"), needs_postgres=True, database="motcua_bench_{pid}"),
 ]
 
 

@@ -38,6 +38,7 @@ from motcua.integrations.api import router as sync_router
 from motcua.metrics.api import router as metrics_router
 from motcua.payments.api import router as payments_router
 from motcua.portal.api import router as portal_router
+from motcua.ratelimits import RateLimited
 from motcua.reform.api import router as reform_router
 from motcua.reform.errors import ReformError
 from motcua.signatures.api import router as signatures_router
@@ -66,6 +67,19 @@ class MotcuaAPI(NinjaAPI):
             if isinstance(pattern, URLPattern):
                 pattern.callback = _json_method_not_allowed(pattern.callback)
         return patterns, app_name, namespace
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        """ninja's document, with the 429 every write made with a token may answer (``ratelimits``; the limited
+        public routes declare theirs)."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for operations in schema["paths"].values():
+            for method, operation in operations.items():
+                if method in {"post", "put", "patch", "delete"} and operation.get("security"):
+                    error = {"$ref": "#/components/schemas/ErrorOut"}
+                    operation["responses"].setdefault(
+                        429, {"description": "Too Many Requests", "content": {"application/json": {"schema": error}}}
+                    )
+        return schema
 
 
 def _json_method_not_allowed(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -124,6 +138,15 @@ def dossier_error(request: HttpRequest, exc: DossierError) -> HttpResponse:
 def reform_error(request: HttpRequest, exc: ReformError) -> HttpResponse:
     """The reform services' refusals: 403 (not the reform officer), 409 (the plan's state), 422 (input)."""
     return api.create_response(request, {"detail": exc.message, "field": exc.field}, status=exc.status_code)
+
+
+@api.exception_handler(RateLimited)
+def rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
+    """429 with ``Retry-After`` past a rate limit (``motcua.ratelimits``)."""
+    message = _("Quá nhiều yêu cầu trong thời gian ngắn: vui lòng thử lại sau %(seconds)s giây.")
+    response = api.create_response(request, {"detail": message % {"seconds": exc.wait}}, status=429)
+    response["Retry-After"] = str(exc.wait)
+    return response
 
 
 @api.exception_handler(MultiPartParserError)

@@ -101,6 +101,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # response hardening (issue 15; docs/deploy.md "Response headers"): CSP, Permissions-Policy, no-store below
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",  # static files from the application server (docs/deploy.md)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -109,6 +112,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): the session passed the second factor
+    "motcua.web.middleware.PrivateCacheMiddleware",  # Cache-Control: no-store unless public (after auth)
     "django.contrib.messages.middleware.MessageMiddleware",
     "motcua.accounts.middleware.OfficerSessionMiddleware",  # officers: idle timeout, lifetime, second factor
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -244,6 +248,73 @@ CSRF_COOKIE_SECURE = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+
+# Content-Security-Policy on every answer (django-csp): the pages load only their own static files, no inline
+# script or style, no plug-in, nothing framed; a download answers "sandbox" instead (motcua.downloads).
+# form-action also names the pages a form may lead to elsewhere: the payment providers' (a redirect after a POST).
+def _origin(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in {"http", "https"} and parts.netloc else ""
+
+
+_FORM_TARGETS = [_origin(os.environ.get(name, "")) for name in ("MOTCUA_VNPAY_PAYMENT_URL", "MOTCUA_PAYGOV_URL")]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'", *sorted({origin for origin in _FORM_TARGETS if origin})],
+    }
+}
+# Permissions-Policy (django-permissions-policy): no page uses a device or a sensor; none may be asked for.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+        "browsing-topics",
+    )
+}
+
+# --- Rate limits (motcua.ratelimits, django-ratelimit over the cache below; docs/deploy.md) ----------------------
+# "<count>/<period>" with the period s, m, h, d or e.g. 5m; per client address, token writes per account.
+MOTCUA_RATE_LIMITS = {
+    "track": os.environ.get("MOTCUA_RATE_TRACK", "20/m"),  # tracking lookups by dossier code (web and API)
+    "search": os.environ.get("MOTCUA_RATE_SEARCH", "60/m"),  # catalogue search (web list and API list)
+    "calendar": os.environ.get("MOTCUA_RATE_CALENDAR", "60/m"),  # the public calendar API
+    "api-write": os.environ.get("MOTCUA_RATE_API_WRITE", "600/m"),  # writes with an API token, per account
+}
+# The cache the counters live in: shared by every gunicorn worker and every machine when MOTCUA_REDIS_URL is set
+# (required in production: operations.checks); a process's own memory otherwise (the demo, the tests).
+if os.environ.get("MOTCUA_REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["MOTCUA_REDIS_URL"],
+            "KEY_PREFIX": os.environ.get("MOTCUA_CACHE_PREFIX", "motcua"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+RATELIMIT_USE_CACHE = "default"
 if not DEBUG:
     SECURE_SSL_REDIRECT = _env_flag("MOTCUA_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = 31536000
@@ -359,9 +430,6 @@ MOTCUA_SMS_UNICODE = _env_flag("MOTCUA_SMS_UNICODE", False)
 MOTCUA_SMS_MAX_SEGMENTS = int(os.environ.get("MOTCUA_SMS_MAX_SEGMENTS", 3))
 MOTCUA_SMS_TIMEOUT_SECONDS = float(os.environ.get("MOTCUA_SMS_TIMEOUT_SECONDS", 10))
 
-# --- Public tracking page: lookups per client and window (an enumeration of dossier codes is stopped) -----
-MOTCUA_TRACK_LOOKUPS = int(os.environ.get("MOTCUA_TRACK_LOOKUPS", 20))
-MOTCUA_TRACK_WINDOW_SECONDS = int(os.environ.get("MOTCUA_TRACK_WINDOW_SECONDS", 60))
 
 # --- Citizens' sign-in with OpenID Connect (e.g. VNeID; motcua.integrations.contrib.oidc) ------------
 # Authorisation code flow with PKCE (S256) against the issuer's discovery document; secrets only from here.

@@ -18,6 +18,10 @@ from ninja.security import HttpBearer, SessionAuth
 from motcua.accounts.models import ApiToken, TokenScope, User
 from motcua.accounts.second_factor import is_verified, needs_second_factor
 from motcua.accounts.services import hash_token
+from motcua.ratelimits import hit
+
+#: What a token may do without counting against its account's write limit.
+_READS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -40,6 +44,8 @@ class TokenAuth(HttpBearer):
         if found.scope != TokenScope.ACT and request.method not in READ_METHODS:
             raise HttpError(403, _("Khóa API này chỉ được đọc (phạm vi «read»): không dùng được để thay đổi dữ liệu."))
         request.user = found.user
+        if request.method not in _READS:  # a leaked or looping program: 429 past MOTCUA_RATE_LIMITS["api-write"]
+            hit(request, "api-write", per_account=True)
         return found.user
 
 

@@ -10,6 +10,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from motcua.calendars.explanations import describe
 from motcua.calendars.selectors import get_work_calendar
+from motcua.ratelimits import hit
 from motcua.rules.workdays import MAX_YEAR, MIN_YEAR, CalendarRangeError, DayInfo
 from motcua.validation import ErrorOut
 
@@ -56,8 +57,13 @@ def _day(info: DayInfo) -> DayOut:
     return DayOut(date=info.day, name=info.name, source=source)
 
 
-@router.post("/calendar/due", response={200: DueOut, 400: ErrorOut, 422: ErrorOut}, summary="Tính thời điểm hết hạn")
+@router.post(
+    "/calendar/due",
+    response={200: DueOut, 400: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    summary="Tính thời điểm hết hạn",
+)
 def compute_due(request: HttpRequest, payload: DueIn) -> DueOut:
+    hit(request, "calendar")  # public: MOTCUA_RATE_LIMITS["calendar"] per client address
     """Due moment of a processing time, with the rules that moved it (RULES.md §3)."""
     calendar = get_work_calendar()
     try:
@@ -75,9 +81,12 @@ def compute_due(request: HttpRequest, payload: DueIn) -> DueOut:
 
 
 @router.get(
-    "/calendar/{year}", response={200: YearOut, 422: ErrorOut}, summary="Ngày nghỉ và ngày làm việc bù trong năm"
+    "/calendar/{year}",
+    response={200: YearOut, 422: ErrorOut, 429: ErrorOut},
+    summary="Ngày nghỉ và ngày làm việc bù trong năm",
 )
 def year_calendar(request: HttpRequest, year: int = Path(..., ge=MIN_YEAR, le=MAX_YEAR)) -> YearOut:
+    hit(request, "calendar")
     calendar = get_work_calendar()
     days_off, working = calendar.year_listing(year)
     return YearOut(

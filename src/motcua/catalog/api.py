@@ -12,17 +12,24 @@ from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 from ninja import Field, Path, Query, Router, Schema
+from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import PlainSerializer
 
 from motcua.catalog.models import Level, Procedure
 from motcua.catalog.selectors import procedure_detail, search_procedures
+from motcua.ratelimits import hit
 from motcua.rules import payloads
 from motcua.validation import ErrorOut
 
 router = Router(tags=["catalog"])
+
+#: The public catalogue carries no personal data: shared caches may keep it five minutes (to an anonymous caller;
+#: ``web.middleware.PrivateCacheMiddleware`` makes every other answer ``no-store``).
+PUBLIC_CATALOGUE = cache_control(public=True, max_age=300)
 
 
 def _json_number(value: Decimal) -> int | float:
@@ -202,10 +209,14 @@ class ProcedurePagination(LimitOffsetPagination):
 
 
 @router.get(
-    "/procedures", response={200: list[ProcedureSummaryOut], 422: ErrorOut}, summary="Danh sách, tìm kiếm thủ tục"
+    "/procedures",
+    response={200: list[ProcedureSummaryOut], 422: ErrorOut, 429: ErrorOut},
+    summary="Danh sách, tìm kiếm thủ tục",
 )
+@decorate_view(PUBLIC_CATALOGUE)
 @paginate(ProcedurePagination)
 def list_procedures(request: HttpRequest, filters: Query[ProcedureFilter]) -> Any:
+    hit(request, "search")  # MOTCUA_RATE_LIMITS["search"], per client address
     return search_procedures(query=filters.q, level=filters.level or "", field=filters.field, agency=filters.agency)
 
 
@@ -214,6 +225,7 @@ def list_procedures(request: HttpRequest, filters: Query[ProcedureFilter]) -> An
     response={200: ProcedureOut, 404: ErrorOut, 422: ErrorOut},
     summary="Chi tiết thủ tục theo mã",
 )
+@decorate_view(PUBLIC_CATALOGUE)
 def get_procedure(request: HttpRequest, code: Path[ProcedureCode]) -> Any:
     procedure = procedure_detail(code)
     if procedure is None:

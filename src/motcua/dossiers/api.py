@@ -43,6 +43,7 @@ from motcua.dossiers.schemas import (
 )
 from motcua.dossiers.selectors import allowed_actions_for, visible_dossiers, visible_page
 from motcua.dossiers.services import Applicant, ChecklistItem, Intake, attach_document, open_dossier, perform
+from motcua.downloads import download
 from motcua.rules import payloads
 from motcua.rules.lifecycle import OPENING_ACTIONS, SYSTEM_ONLY_ACTIONS, ActionType, Status
 from motcua.rules.queue import deadline_colour
@@ -380,8 +381,5 @@ def download_document(request: HttpRequest, code: Path[Code], document_id: Path[
         raise missing from exc
     with handle:
         content = handle.read()
-    response = HttpResponse(content, content_type=document.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{document.file.name.rsplit("/", 1)[-1]}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    name = document.original_filename or document.file.name.rsplit("/", 1)[-1]
+    return download(content, name, document.content_type or "application/octet-stream")

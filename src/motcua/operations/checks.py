@@ -1,5 +1,6 @@
-"""Production refuses to start unsafe (issue 15): with debug on, the demo secret key, the demo passwords or the
-demo second-factor key.
+"""Production refuses to start unsafe (issue 15): with debug on, the demo secret key, the demo passwords, the
+demo second-factor key or a cache private to each process (the rate limits need one shared by every worker:
+``MOTCUA_REDIS_URL``).
 
 ``MOTCUA_PRODUCTION=1`` declares a production installation. Then ``motcua check --deploy`` reports these as
 errors, and the WSGI application and the worker refuse to start (``refuse_unsafe_start``), naming each
@@ -17,6 +18,11 @@ from django.db import DatabaseError
 
 #: the accounts ``motcua load_demo`` creates, and the password it gives them unless told another
 DEMO_PASSWORDS = ("motcua-demo",)
+#: caches private to one process: the rate limits' counters would be per gunicorn worker (motcua.ratelimits)
+_PROCESS_CACHES = {
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+}
 
 
 def production_problems() -> list[str]:
@@ -31,6 +37,11 @@ def production_problems() -> list[str]:
     ):
         problems.append(
             "MOTCUA_SECRET_KEY là khoá của bản chạy thử hoặc quá ngắn: hãy đặt một khoá ngẫu nhiên ≥ 50 ký tự."
+        )
+    if settings.CACHES["default"]["BACKEND"] in _PROCESS_CACHES:
+        problems.append(
+            "Bộ nhớ đệm không dùng chung giữa các tiến trình nên giới hạn tần suất không có tác dụng: "
+            "hãy đặt MOTCUA_REDIS_URL."
         )
     problems.extend(_demo_passwords())
     problems.extend(_demo_second_factors())

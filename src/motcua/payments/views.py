@@ -27,6 +27,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from motcua.dossiers.selectors import visible_dossiers
+from motcua.downloads import download
 from motcua.integrations.payments import payment_providers
 from motcua.payments import receipts, selectors, services
 from motcua.payments.errors import ActionRefused, InvalidInput, NotPermitted
@@ -77,9 +78,7 @@ def receipt_pdf(request: HttpRequest, reference: str) -> HttpResponse:
     if payment is None or payment.state not in ("succeeded", "refunded"):
         raise Http404
     pdf = receipts.receipt_pdf(payment)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="bien-lai-{payment.reference}.pdf"'
-    return response
+    return download(pdf, f"bien-lai-{payment.reference}.pdf", "application/pdf")
 
 
 @login_required

@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from motcua.accesslog.models import AccessKindChoice
 from motcua.accesslog.selectors import AccessFilter, may_read_access_log, search
 from motcua.catalog.spreadsheet import excel_text, text_cell
+from motcua.downloads import download
 
 PAGE_SIZE = 200
 EXPORT_LIMIT = 100_000
@@ -114,8 +115,8 @@ def access_log_xlsx(request: HttpRequest) -> HttpResponse:
         )
     out = io.BytesIO()
     book.save(out)
-    response = HttpResponse(
-        out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return download(
+        out.getvalue(),
+        f"nhat-ky-truy-cap-{timezone.localdate():%Y%m%d}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = f'attachment; filename="nhat-ky-truy-cap-{timezone.localdate():%Y%m%d}.xlsx"'
-    return response

@@ -29,6 +29,7 @@ from motcua.calendars.selectors import get_work_calendar
 from motcua.documents.pdf import SANS_FONTS, render_pdf
 from motcua.dossiers.drilldown import OPEN_KINDS, open_dossiers
 from motcua.dossiers.early_warning import likely_late
+from motcua.downloads import download
 from motcua.metrics.dashboards import OPERATIONS_INDICATORS
 from motcua.metrics.selectors import Scope
 from motcua.rules.service_index import month
@@ -154,9 +155,7 @@ def _sheet(
 def _xlsx(book: Workbook, name: str) -> HttpResponse:
     out = io.BytesIO()
     book.save(out)
-    response = HttpResponse(out.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-    return response
+    return download(out.getvalue(), f"{name}.xlsx", XLSX)
 
 
 def _ratio_cell(value: float | None) -> Any:
@@ -443,6 +442,4 @@ def report_pdf(request: HttpRequest, year: int, number: int) -> HttpResponse:
         raise Http404(problem)
     pdf = render_pdf(report_html(resolved[0], year, number))
     name = resolved[0].agency.identifier if resolved[0].agency else "toan-tinh"
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="bao-cao-{name}-{year}-{number:02d}.pdf"'
-    return response
+    return download(pdf, f"bao-cao-{name}-{year}-{number:02d}.pdf", "application/pdf")

@@ -1,4 +1,6 @@
-"""A request body Django cannot read is the client's error (400), not the server's (500).
+"""Middleware of the site: an unreadable body is a 400; nothing personal is cached (``PrivateCacheMiddleware``).
+
+A request body Django cannot read is the client's error (400), not the server's (500).
 
 Django raises ``MultiPartParserError`` the first time ``request.POST`` is read when a
 ``multipart/form-data`` body has no boundary or a broken one, and nothing turns it into a response:
@@ -12,6 +14,7 @@ in :mod:`motcua.api` answers the same 400 as JSON. They are left to it.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -56,3 +59,52 @@ class UnreadableBodyMiddleware:
         if isinstance(exception, MultiPartParserError):
             return _bad_request(request)
         return None
+
+
+# -------------------------------------------------------------------------------------------------
+# Cache-Control: nothing with personal data may be kept by a browser's or a proxy's cache (issue 15)
+
+_PUBLIC_PAGE = "motcua_public_page"
+
+
+def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A page that carries no personal data when the visitor is anonymous (the catalogue): left cacheable."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        setattr(response, _PUBLIC_PAGE, True)
+        return response
+
+    return wrapped
+
+
+def _public(response: HttpResponse) -> bool:
+    return getattr(response, _PUBLIC_PAGE, False) or "public" in response.get("Cache-Control", "")
+
+
+class PrivateCacheMiddleware:
+    """``Cache-Control: private, no-store`` on every answer, unless it is public and the caller anonymous.
+
+    Deny by default: a new page or API route is private until its view says otherwise — a page with
+    :func:`public_page`, an API route with ``cache_control(public=True)`` (the catalogue). Every answer to a
+    signed-in user or an API token is private whatever its view said (the page shows whose it is), and so is
+    every error answer. Static files never reach this (WhiteNoise answers before it, with far-future caching).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        signed_in = (
+            (user is not None and user.is_authenticated)
+            or getattr(request, "auth", None) is not None
+            or "HTTP_AUTHORIZATION" in request.META  # a token sent to a public route: kept out of shared caches too
+        )
+        private = signed_in or response.status_code >= 400 or not _public(response)
+        if private and "no-store" not in response.get("Cache-Control", ""):  # never_cache's header says as much
+            response["Cache-Control"] = "private, no-store"
+            response.headers.pop("Expires", None)
+        return response

@@ -28,6 +28,7 @@ from motcua.dossiers.plans import terms_of
 from motcua.dossiers.printing import FormNotAvailable, available_forms, render_form
 from motcua.dossiers.selectors import allowed_actions_for
 from motcua.dossiers.services import Applicant, ChecklistItem, Intake, open_dossier, perform
+from motcua.downloads import download, file_download
 from motcua.payments.selectors import pay_panel
 from motcua.portal import selectors
 from motcua.portal.services import discard_draft, rate_dossier, save_draft
@@ -273,15 +274,7 @@ def document(request: HttpRequest, code: str, document_id: int) -> FileResponse:
         handle = stored.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404(_("Không tìm thấy tệp này.")) from exc
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=stored.original_filename or stored.file.name.rsplit("/", 1)[-1],
-        content_type=stored.content_type or "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return file_download(handle, stored.original_filename or stored.file.name.rsplit("/", 1)[-1], stored.content_type)
 
 
 @login_required
@@ -295,7 +288,4 @@ def form_pdf(request: HttpRequest, code: str, kind: str) -> HttpResponse:
         pdf = render_form(dossier, kind)
     except FormNotAvailable as missing:
         raise Http404(missing.message) from missing
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{dossier.code}-{kind}.pdf"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return download(pdf, f"{dossier.code}-{kind}.pdf", "application/pdf")

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from motcua.catalog.models import Agency, Field, Procedure
+from motcua.downloads import download, file_download
 from motcua.reform import figures as province
 from motcua.reform import par, services, spreadsheets
 from motcua.reform.errors import ReformError
@@ -53,9 +54,7 @@ def _reform(request: HttpRequest) -> None:
 
 
 def _download(content: bytes, name: str, kind: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=kind)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return download(content, name, kind)
 
 
 def _filters(request: HttpRequest) -> dict[str, object]:
@@ -350,4 +349,4 @@ def par_evidence(request: HttpRequest, evidence_id: int) -> FileResponse:
     )
     if not allowed:
         raise Http404
-    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.name)
+    return file_download(evidence.file.open("rb"), evidence.name)

@@ -27,6 +27,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from motcua.dossiers.drilldown import dossiers_behind, has_drilldown
+from motcua.downloads import download
 from motcua.metrics.schemas import INDICATOR_NAMES, IndexQuery, index_data, resolve_query
 from motcua.metrics.selectors import Scope, index_agencies, reads_every_index
 from motcua.metrics.selectors import service_index as compute_index
@@ -231,9 +232,9 @@ def scorecard_xlsx(request: HttpRequest) -> HttpResponse:
         sheet.column_dimensions[column].width = width
     out = io.BytesIO()
     book.save(out)
-    response = HttpResponse(
-        out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
     name = scope.agency.identifier if scope.agency else "toan-tinh"
-    response["Content-Disposition"] = f'attachment; filename="chi-so-phuc-vu-{name}-{first:%Y%m%d}-{last:%Y%m%d}.xlsx"'
-    return response
+    return download(
+        out.getvalue(),
+        f"chi-so-phuc-vu-{name}-{first:%Y%m%d}-{last:%Y%m%d}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )

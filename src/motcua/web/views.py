@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -13,13 +12,17 @@ from motcua.catalog.selectors import procedure_page as procedure_page_data
 from motcua.catalog.selectors import search_procedures
 from motcua.dossiers.selectors import public_dossier
 from motcua.portal.selectors import history, missing_for_supplement
-from motcua.web.ratelimit import over_limit
+from motcua.ratelimits import hit, limited_page
+from motcua.web.middleware import public_page
 
 
+@public_page
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "web/home.html")
 
 
+@public_page
+@limited_page("search")
 def procedure_list(request: HttpRequest) -> HttpResponse:
     level = request.GET.get("level", "")
     if level not in Level.values:
@@ -44,19 +47,15 @@ def procedure_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@limited_page()
 def track(request: HttpRequest, code: str = "") -> HttpResponse:
     """Public tracking by dossier code: status, appointment, the history with dates and, for a supplement, what
-    is missing — the applicant's initials only, no other personal data. Lookups are limited per client
-    (``MOTCUA_TRACK_LOOKUPS`` per ``MOTCUA_TRACK_WINDOW_SECONDS``): over it, 429 with ``Retry-After``."""
+    is missing — the applicant's initials only, no other personal data, and never kept in a cache. Lookups are
+    limited per client (``MOTCUA_RATE_LIMITS["track"]``; the search form alone is not a lookup): over it, 429 with
+    ``Retry-After``."""
     code = (code or request.GET.get("code", "")).strip()[:60]
     if code:
-        wait = over_limit(
-            request, "track", limit=settings.MOTCUA_TRACK_LOOKUPS, window=settings.MOTCUA_TRACK_WINDOW_SECONDS
-        )
-        if wait is not None:
-            response = render(request, "web/track.html", {"code": code, "limited": wait}, status=429)
-            response["Retry-After"] = str(wait)
-            return response
+        hit(request, "track")
     dossier = public_dossier(code) if code else None
     status = 404 if code and dossier is None else 200
     context: dict[str, object] = {"code": code, "dossier": dossier}
@@ -65,6 +64,7 @@ def track(request: HttpRequest, code: str = "") -> HttpResponse:
     return render(request, "web/track.html", context, status=status)
 
 
+@public_page
 def procedure_page(request: HttpRequest, code: str) -> HttpResponse:
     page = procedure_page_data(code[:60])
     if page is None:

@@ -34,6 +34,7 @@ from motcua.dossiers.models import ActionKind, Dossier, DossierStatus
 from motcua.dossiers.printing import FormNotAvailable, available_forms, render_form
 from motcua.dossiers.selectors import allowed_actions_for, queue_listing, visible_dossiers
 from motcua.dossiers.services import Applicant, ChecklistItem, DossierError, Intake, open_dossier, perform
+from motcua.downloads import download, file_download
 from motcua.integrations import population
 from motcua.integrations.selectors import signing_progress
 from motcua.payments.selectors import officer_panel, payment_summary
@@ -333,15 +334,7 @@ def document(request: HttpRequest, code: str, document_id: int) -> FileResponse:
         handle = stored.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404(_("Không tìm thấy tệp này.")) from exc
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=stored.original_filename or stored.file.name.rsplit("/", 1)[-1],
-        content_type=stored.content_type or "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return file_download(handle, stored.original_filename or stored.file.name.rsplit("/", 1)[-1], stored.content_type)
 
 
 @login_required
@@ -351,9 +344,7 @@ def form_pdf(request: HttpRequest, code: str, kind: str) -> HttpResponse:
         pdf = render_form(dossier, kind)
     except FormNotAvailable as missing:
         raise Http404(str(missing)) from missing
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{dossier.code}-{kind}.pdf"'
-    return response
+    return download(pdf, f"{dossier.code}-{kind}.pdf", "application/pdf")
 
 
 @login_required
@@ -361,8 +352,8 @@ def book(request: HttpRequest) -> HttpResponse:
     """The dossier book (sổ theo dõi) of what the officer may see, as Excel."""
     _officer(request)
     dossiers = visible_dossiers(request.user).order_by("received_at", "pk")
-    response = HttpResponse(
-        dossier_book_xlsx(dossiers), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return download(
+        dossier_book_xlsx(dossiers),
+        f"so-theo-doi-ho-so-{timezone.localdate():%Y%m%d}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = f'attachment; filename="so-theo-doi-ho-so-{timezone.localdate():%Y%m%d}.xlsx"'
-    return response

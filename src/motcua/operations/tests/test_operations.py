@@ -23,6 +23,9 @@ from motcua.dossiers.tests.fixtures import counter_intake, offering_of
 from motcua.integrations.models import OutboxMessage, WorkerHeartbeat
 from motcua.operations.checks import production_problems, refuse_unsafe_start
 
+#: the production settings name a Redis server for the shared cache (nothing connects to it in these tests)
+REDIS = "redis://127.0.0.1:6379/0"
+
 pytestmark = pytest.mark.django_db
 
 
@@ -102,6 +105,7 @@ def test_nothing_is_refused_outside_production(settings: Any) -> None:
 
 def test_production_with_debug_a_short_key_and_a_demo_password_is_refused(settings: Any) -> None:
     settings.MOTCUA_PRODUCTION, settings.DEBUG, settings.SECRET_KEY = True, True, "short"
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS}}
     User.objects.create_user("admin", password="motcua-demo")
     problems = production_problems()
     assert len(problems) == 3
@@ -114,9 +118,18 @@ def test_production_with_debug_a_short_key_and_a_demo_password_is_refused(settin
 
 def test_production_with_safe_settings_starts(settings: Any) -> None:
     settings.MOTCUA_PRODUCTION, settings.DEBUG, settings.SECRET_KEY = True, False, secrets.token_urlsafe(50)
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS}}
     User.objects.create_user("admin", password=secrets.token_urlsafe(16))
     assert production_problems() == []
     refuse_unsafe_start()
+
+
+def test_production_with_a_cache_per_process_is_refused(settings: Any) -> None:
+    """Rate limits counted per gunicorn worker would multiply every limit by the workers: not production."""
+    settings.MOTCUA_PRODUCTION, settings.DEBUG, settings.SECRET_KEY = True, False, secrets.token_urlsafe(50)
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    (problem,) = production_problems()
+    assert "MOTCUA_REDIS_URL" in problem
 
 
 def production_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
@@ -130,6 +143,7 @@ def production_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
             "MOTCUA_ALLOWED_HOSTS": "dichvucong.thainguyen.gov.vn",
             "MOTCUA_VAR_DIR": str(tmp_path),
             "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}",
+            "MOTCUA_REDIS_URL": REDIS,  # the rate limits' shared counters (docs/deploy.md)
         }
         | overrides
     )

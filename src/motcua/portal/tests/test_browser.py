@@ -21,6 +21,7 @@ from typing import Any
 
 import httpx
 import pytest
+from csp.utils import build_policy
 from django.utils import timezone
 from playwright.sync_api import Page, sync_playwright
 
@@ -77,6 +78,10 @@ def page(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Page]:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
         context = browser.new_context(viewport={"width": 390, "height": 844}, accept_downloads=True, locale="vi-VN")
+        # axe-core in every document before its own scripts: an init script is not subject to the page's CSP,
+        # which refuses an injected <script> (add_script_tag) as it must
+        context.add_init_script(path=str(AXE))
+        context.add_init_script(script=REPORT_CSP_VIOLATIONS)
         page = context.new_page()
         page.set_default_timeout(20_000)
         try:
@@ -106,9 +111,33 @@ def warm_up(base: str) -> None:
     assert httpx.get(base + "/", timeout=300).status_code == 200
 
 
+#: Every Content-Security-Policy violation of a document is said on the console (Chromium says most itself)
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  const blocked = event.blockedURI || "inline";
+  console.error(`CSP violation: ${event.violatedDirective} blocked ${blocked} at ${event.documentURI}`);
+});
+"""
+
+
+@pytest.fixture
+def csp_violations(page: Page) -> list[str]:
+    """What the console said about the Content-Security-Policy while the test ran (issue 15): must stay empty."""
+    found: list[str] = []
+
+    def heard(message: Any) -> None:
+        text = message.text
+        if message.type == "error" and ("Content Security Policy" in text or text.startswith("CSP violation")):
+            found.append(f"{text} ({page.url})")
+
+    page.on("console", heard)
+    return found
+
+
 def serious_violations(page: Page) -> list[str]:
     """axe-core's serious and critical violations of the page now (WCAG 2.1 A and AA rules)."""
-    page.add_script_tag(path=str(AXE))
+    if not page.evaluate("typeof axe !== 'undefined'"):  # a page set by hand (below), without the init script
+        page.add_script_tag(path=str(AXE))
     found = page.evaluate(
         "async () => (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']})).violations"
     )
@@ -120,7 +149,7 @@ def serious_violations(page: Page) -> list[str]:
 
 
 def test_a_citizen_files_supplements_downloads_and_rates(
-    live_server: Any, idp: str, page: Page, commune: Any, staff: Any, tmp_path: Path
+    live_server: Any, idp: str, page: Page, csp_violations: list[str], commune: Any, staff: Any, tmp_path: Path
 ) -> None:
     base = live_server.url
     warm_up(base)
@@ -235,6 +264,7 @@ def test_a_citizen_files_supplements_downloads_and_rates(
     assert len(checked) == 11, sorted(checked)
     problems = {name: found for name, found in checked.items() if found}
     assert problems == {}, f"axe-core: serious or critical violations: {problems}"
+    assert csp_violations == [], "the Content-Security-Policy refused something the pages use"
 
 
 def test_the_accessibility_check_finds_what_it_must(page: Page) -> None:
@@ -246,3 +276,21 @@ def test_the_accessibility_check_finds_what_it_must(page: Page) -> None:
     found = " ".join(serious_violations(page))
     assert "label" in found
     assert "color-contrast" in found
+
+
+def test_the_csp_check_finds_what_it_must(live_server: Any, page: Page, csp_violations: list[str]) -> None:
+    """The check itself can fail: a page under the site's own policy (settings.CONTENT_SECURITY_POLICY) with an
+    inline script and an inline style."""
+
+    def with_inline_code(route: Any) -> None:
+        route.fulfill(
+            status=200,
+            headers={"Content-Type": "text/html; charset=utf-8", "Content-Security-Policy": build_policy()},
+            body='<!doctype html><html lang="vi"><title>x</title><p style="color:red">x</p><script>1</script>',
+        )
+
+    page.route("**/csp-check", with_inline_code)
+    page.goto(live_server.url + "/csp-check")
+    page.wait_for_timeout(200)
+    assert any("script-src" in found for found in csp_violations), csp_violations
+    assert any("style-src" in found for found in csp_violations), csp_violations

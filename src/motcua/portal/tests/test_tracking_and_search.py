@@ -13,9 +13,8 @@ from motcua.dossiers.tests.fixtures import counter_intake, offering_of
 
 
 def test_enumerating_dossier_codes_is_stopped(settings: Any, commune: Any, staff: Any) -> None:
-    settings.MOTCUA_TRACK_LOOKUPS = 20
     # a window far longer than the 349 requests take, even on a loaded machine: the count, not the clock, is tested
-    settings.MOTCUA_TRACK_WINDOW_SECONDS = 3600
+    settings.MOTCUA_RATE_LIMITS = dict(settings.MOTCUA_RATE_LIMITS, track="20/h")
     dossier = open_dossier(counter_intake(offering_of("2.001035", commune)), user=staff["counter"])
     prefix = dossier.code.rsplit("-", 1)[0]
     client = Client()

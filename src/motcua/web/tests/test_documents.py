@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -16,6 +17,7 @@ from motcua.catalog.models import Agency
 from motcua.dossiers.models import Dossier, DossierDocument
 from motcua.dossiers.services import open_dossier
 from motcua.dossiers.tests.fixtures import counter_intake, offering_of, officer
+from motcua.downloads import content_disposition
 from motcua.testing import sign_in
 
 PDF = b"%PDF-1.4\n% t\xe1\xbb\x9d khai\n%%EOF\n"
@@ -50,7 +52,12 @@ def test_the_dossiers_officer_downloads_the_file(
     assert b"".join(response.streaming_content) == PDF
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment;")
-    assert "filename*=utf-8''t%E1%BB%9D%20khai.pdf" in response["Content-Disposition"]
+    # RFC 6266: an ASCII fallback, then the Vietnamese name (RFC 8187; the charset name is case-insensitive)
+    assert (
+        response["Content-Disposition"]
+        == "attachment; filename=\"to-khai.pdf\"; filename*=UTF-8''t%E1%BB%9D%20khai.pdf"
+    )
+    assert response["Content-Security-Policy"] == "sandbox"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Cache-Control"] == "private, no-store"
 
@@ -107,3 +114,32 @@ def test_media_url_serves_nothing_in_debug_mode(
         importlib.reload(motcua.urls)
         clear_url_caches()
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("name", "header"),
+    [
+        ("ket-qua.pdf", 'attachment; filename="ket-qua.pdf"'),
+        (
+            "Giấy xác nhận Đất đai.pdf",
+            'attachment; filename="Giay-xac-nhan-Dat-dai.pdf"; '
+            "filename*=UTF-8''Gi%E1%BA%A5y%20x%C3%A1c%20nh%E1%BA%ADn%20%C4%90%E1%BA%A5t%20%C4%91ai.pdf",
+        ),
+        ("../../etc/passwd", 'attachment; filename="passwd"'),
+        (
+            'a"b\r\nSet-Cookie: x.pdf',
+            "attachment; filename=\"a-b-Set-Cookie--x.pdf\"; filename*=UTF-8''a-b-Set-Cookie-%20x.pdf",
+        ),
+        ("", 'attachment; filename="tep"'),
+    ],
+)
+def test_download_names_are_safe_rfc_6266(name: str, header: str) -> None:
+    """Hand-written: the ASCII fallback drops the marks (đ → d), the real name is percent-encoded UTF-8; a directory,
+    a quote or a line break never reaches the header."""
+    assert content_disposition(name) == header
+
+
+def test_a_long_name_keeps_its_extension() -> None:
+    header = content_disposition("ả" * 300 + ".pdf")
+    assert len(unquote(header.split("''", 1)[1])) == 150
+    assert header.endswith(".pdf")
