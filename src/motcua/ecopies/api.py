@@ -16,6 +16,7 @@ from ninja import Status as Reply
 from ninja.errors import HttpError
 
 from motcua.accounts.auth import API_AUTH
+from motcua.datastore.files import stored_file
 from motcua.dossiers.schemas import COMMON_ERRORS, WRITE_ERRORS, IdempotencyKey
 from motcua.ecopies.models import CertifiedCopy
 from motcua.ecopies.selectors import visible_copies
@@ -112,9 +113,7 @@ def download(request: HttpRequest, copy_id: Path[CopyId]) -> FileResponse:
     copy = visible_copies(request.auth).filter(pk=copy_id).select_related("stored").first()
     if copy is None or copy.stored is None or not copy.stored.file:
         raise HttpError(404, _("Không có bản sao đã ký số số %(id)s.") % {"id": copy_id})
-    response = FileResponse(
-        copy.stored.file.open("rb"), filename=f"ban-sao-dien-tu-{copy.pk}.pdf", content_type="application/pdf"
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    try:
+        return stored_file(copy.stored)  # a download nothing can run (motcua.downloads)
+    except FileNotFoundError as exc:
+        raise HttpError(404, _("Không tìm thấy tệp này.")) from exc

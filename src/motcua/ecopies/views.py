@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from motcua.datastore.files import stored_file
 from motcua.ecopies.forms import CertifyForm
 from motcua.ecopies.models import CopyStatus
 from motcua.ecopies.selectors import counter_agencies, document_kinds, visible_copies
@@ -89,10 +90,6 @@ def copy_file(request: HttpRequest, copy_id: int) -> FileResponse:
     if copy is None or copy.stored is None or not copy.stored.file:
         raise Http404(_("Không có bản sao đã ký số này."))
     try:
-        handle = copy.stored.file.open("rb")
+        return stored_file(copy.stored)  # a download nothing can run (motcua.downloads)
     except FileNotFoundError as exc:
         raise Http404(_("Không tìm thấy tệp này.")) from exc
-    response = FileResponse(handle, filename=f"ban-sao-dien-tu-{copy.pk}.pdf", content_type="application/pdf")
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response

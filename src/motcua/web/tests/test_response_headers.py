@@ -1,8 +1,8 @@
 """Every page of the portal and the workbench, and every API route, answers with the hardening headers (issue 15).
 
-The test walks the URL conf: each named pattern of the site (``web``, ``payments``, ``signatures``) is requested
-with real demo objects (``load_demo`` plus a stored document, a paid fee, a PAR evidence file) as a user who may
-see it; a pattern added without a case here fails the walk. On every answer: the Content-Security-Policy (the
+The test walks the URL conf: each named pattern of the site (``web``, ``payments``, ``signatures``, ``ecopies``) is
+requested with real demo objects (``load_demo`` plus a stored document, a paid fee, a PAR evidence file) as a user
+who may see it; a pattern added without a case here fails the walk. On every answer: the Content-Security-Policy (the
 site's on pages, ``sandbox`` on files), ``no-store`` unless the page is the public catalogue seen anonymously,
 the Referrer- and Permissions-Policy; on every HTML page no inline script, no ``on…`` handler, no ``style``
 attribute and no ``javascript:`` link; on every file a download with a safe name.
@@ -24,7 +24,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from motcua.accounts.models import User
+from motcua.accounts.models import ApiToken, User
 from motcua.accounts.services import create_api_token
 from motcua.api import api as ninja_api
 from motcua.catalog.models import Offering
@@ -33,9 +33,10 @@ from motcua.datastore.tests.helpers import received_with_files
 from motcua.dossiers.models import Dossier, DossierDocument
 from motcua.payments.models import Payment
 from motcua.reform.models import ParCriterion, ParEvidence, ParScore, SimplificationPlan
+from motcua.testing import sign_in
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-NAMESPACES = ("web", "payments", "signatures")
+NAMESPACES = ("web", "payments", "signatures", "ecopies")
 
 
 class PageProblems(HTMLParser):
@@ -108,6 +109,7 @@ class World:
     evidence: ParEvidence
     offering: Offering
     par_year: int
+    token_id: int
 
 
 @pytest.fixture
@@ -162,10 +164,17 @@ def world(db: None, settings: Any) -> World:
         evidence=evidence,
         offering=offering,
         par_year=criterion.year,
+        token_id=_token_of(counter),
     )
 
 
+def _token_of(user: User) -> int:
+    create_api_token(user, "walk")
+    return ApiToken.objects.filter(user=user).latest("pk").pk
+
+
 CITIZEN, COUNTER, MONITOR, REFORM = "congdan", "motcua-mc-xa", "motcua-giamsat", "motcua-cchc"
+PASSWORD_ONLY, NOT_ENROLLED = "password-only", "not-enrolled"  # officers before their second factor
 
 
 def link_in(client: Client, page: str, pattern: str) -> re.Match[str]:
@@ -256,6 +265,16 @@ def cases(w: World, clients: dict[str | None, Client]) -> dict[str, Case]:
         "payments:pay": Case(CITIZEN, {"code": own}),
         "payments:counter": Case(COUNTER, {"code": code}, status=405),
         "signatures:verify": Case(None),
+        "web:my-dossier-form": Case(CITIZEN, {"code": own, "kind": "receipt"}, download=True),
+        "web:second-factor": Case(PASSWORD_ONLY),  # the password given, the code not yet
+        "web:second-factor-enrol": Case(NOT_ENROLLED),
+        "web:tokens": Case(COUNTER),
+        "web:token-revoke": Case(COUNTER, {"token_id": w.token_id}),  # the confirmation before revoking
+        "ecopies:list": Case(COUNTER),
+        "ecopies:certify": Case(COUNTER),
+        # a copy is signed in the worker (the demo PKI): its file is served by datastore.files.stored_file, the
+        # function web:my-document walks above; here the refusal of one that does not exist
+        "ecopies:file": Case(COUNTER, {"copy_id": 999999}, status=404),
     }
 
 
@@ -303,7 +322,13 @@ def test_every_page_of_the_site_is_hardened(world: World) -> None:
     clients: dict[str | None, Client] = {None: Client()}
     for name, user in users.items():
         clients[name] = Client()
-        clients[name].force_login(user)
+        sign_in(clients[name], user)
+    clients[PASSWORD_ONLY] = Client()
+    clients[PASSWORD_ONLY].force_login(users[COUNTER])  # who has a device now (sign_in)
+    newcomer = User.objects.create(username="can-bo-moi")
+    newcomer.memberships.create(agency=world.offering.agency, role="counter")
+    clients[NOT_ENROLLED] = Client()
+    clients[NOT_ENROLLED].force_login(newcomer)
     walk = cases(world, clients)
     assert set(walk) == named_patterns(), "a pattern without a case (add it here) or a case without a pattern"
     public = {"web:home", "web:procedure-list", "web:procedure-detail"}
