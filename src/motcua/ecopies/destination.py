@@ -29,7 +29,7 @@ from motcua.ecopies.models import CertifiedCopy, CopyStatus
 from motcua.ecopies.services import DESTINATION, record_failure, record_signed_copy
 from motcua.integrations.destinations import OutgoingMessage, destinations
 from motcua.integrations.errors import PermanentFailure
-from motcua.integrations.signing import SignatureRequest, signers
+from motcua.integrations.signing import SignatureRequest, configured_signer_problem, signers
 from motcua.signatures.selectors import verify_upload
 
 if TYPE_CHECKING:
@@ -61,10 +61,7 @@ class EcopyDestination:
     label = gettext_lazy("Ký số bản sao điện tử được chứng thực từ bản chính")
 
     def problem(self) -> str | None:
-        signer = signers.get(settings.MOTCUA_SIGNER)
-        if signer is None:
-            return _("Không có cách ký “%(name)s” (MOTCUA_SIGNER).") % {"name": settings.MOTCUA_SIGNER}
-        return signer.problem()
+        return configured_signer_problem()
 
     def message_for(self, dossier: Dossier, action: DossierAction, *, key: str) -> OutgoingMessage | None:
         return None  # written by ``services.certify_copy``, never by a dossier's action

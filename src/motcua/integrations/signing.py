@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from django.conf import settings
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from motcua.integrations.errors import TemporaryFailure
@@ -41,3 +43,12 @@ class Signer(Plugin, Protocol):
 
 
 signers: Registry[Signer] = Registry("signing", _("Ký số"))
+
+
+def configured_signer_problem() -> str | None:
+    """Why the signer ``MOTCUA_SIGNER`` names cannot sign now, or ``None``: the ``problem`` of every destination
+    that signs (results, certified e-copies)."""
+    signer = signers.get(settings.MOTCUA_SIGNER)
+    if signer is None:
+        return gettext("Không có cách ký “%(name)s” (MOTCUA_SIGNER).") % {"name": settings.MOTCUA_SIGNER}
+    return signer.problem()

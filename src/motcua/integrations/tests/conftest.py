@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -62,11 +63,32 @@ def wait_until(condition: Callable[[], Any], *, timeout: float = 30, what: str =
     raise AssertionError(f"timed out waiting for {what}")
 
 
+@contextmanager
+def standin_process(argv: list[str], log: Path, *, env: dict[str, str] | None = None) -> Iterator[str]:
+    """``motcua <argv>`` (a stand-in command) as its own process until it prints where it listens; yields that URL
+    (with its final slash) and stops it with SIGTERM at the end — every stand-in stops that way
+    (``integrations.standin_command``)."""
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [*CLI, *argv], stdout=out, stderr=subprocess.STDOUT, env=env if env is not None else subprocess_env()
+        )
+    try:
+        found = wait_until(
+            lambda: re.search(r"listening on (http://\S+/)", log.read_text()) or process.poll() is not None,
+            what=f"{argv[0]} to listen",
+        )
+        assert process.poll() is None, log.read_text()
+        yield found.group(1)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=10)
+
+
 class Standin:
     """A running ``motcua webhook-standin`` process and its control API."""
 
-    def __init__(self, process: subprocess.Popen, url: str, log: Path) -> None:
-        self.process, self.url, self.log, self.secret = process, url, log, SECRET
+    def __init__(self, url: str, log: Path) -> None:
+        self.url, self.log, self.secret = url, log, SECRET
 
     def received(self) -> dict[str, Any]:
         return httpx.get(self.url + "_standin/received", timeout=5).json()
@@ -79,23 +101,8 @@ class Standin:
 @pytest.fixture
 def standin(tmp_path: Path) -> Iterator[Standin]:
     log = tmp_path / "standin.log"
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [*CLI, "webhook_standin", "--port", "0", "--secret", SECRET],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env=subprocess_env(),
-        )
-    try:
-        found = wait_until(
-            lambda: re.search(r"listening on (http://\S+/)", log.read_text()) or process.poll() is not None,
-            what="the stand-in to listen",
-        )
-        assert process.poll() is None, log.read_text()
-        yield Standin(process, found.group(1), log)
-    finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=10)
+    with standin_process(["webhook_standin", "--port", "0", "--secret", SECRET], log) as url:
+        yield Standin(url, log)
 
 
 @pytest.fixture

@@ -11,8 +11,6 @@ Playwright drives Debian's Chromium at a phone's width, as in ``test_browser.py`
 from __future__ import annotations
 
 import re
-import signal
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,11 +25,18 @@ from motcua.dossiers.projections import counters_from_log, stored_counters
 from motcua.dossiers.services import perform
 from motcua.dossiers.tests.fixtures import offering_of
 from motcua.integrations.contrib.oidc.standin import DEMO_CITIZEN
-from motcua.integrations.tests.conftest import CLI, subprocess_env, wait_until
+from motcua.integrations.tests.conftest import standin_process
 from motcua.metrics.models import DailyCount
 from motcua.payments.contrib.vnpay.standin import API_PATH, PAY_PATH
 from motcua.payments.models import Payment, PaymentCallback
-from motcua.portal.tests.test_browser import PDF, idp, page, serious_violations, step  # noqa: F401  (fixtures)
+from motcua.portal.tests.test_browser import (  # noqa: F401  (fixtures)
+    PDF,
+    csp_violations,
+    idp,
+    page,
+    serious_violations,
+    step,
+)
 from motcua.rules.lifecycle import ActionType
 
 PROCEDURE = "2.001035"
@@ -41,30 +46,20 @@ TMN_CODE, HASH_SECRET = "MOTCUAE2E", "BIMATVNPAYE2E0123456789ABCDEFGHIJ"
 @pytest.fixture
 def vnpay_process(live_server: Any, tmp_path: Path, settings: Any) -> Iterator[str]:
     """The VNPay stand-in as its own process, calling the live server's IPN."""
-    log = tmp_path / "vnpay-standin.log"
-    argv = [*CLI, "vnpay-standin", "--port", "0", "--tmn-code", TMN_CODE, "--hash-secret", HASH_SECRET]
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [*argv, "--ipn-url", f"{live_server.url}/payments/vnpay/ipn"],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env=subprocess_env(),
-        )
-    try:
-        found = wait_until(
-            lambda: re.search(r"listening on (http://\S+)/", log.read_text()) or process.poll() is not None,
-            what="the VNPay stand-in to listen",
-        )
-        assert process.poll() is None, log.read_text()
-        base = found.group(1)
+    argv = ["vnpay-standin", "--port", "0", "--tmn-code", TMN_CODE, "--hash-secret", HASH_SECRET]
+    argv += ["--ipn-url", f"{live_server.url}/payments/vnpay/ipn"]
+    with standin_process(argv, tmp_path / "vnpay-standin.log") as url:
+        base = url.rstrip("/")
         settings.MOTCUA_VNPAY_TMN_CODE = TMN_CODE
         settings.MOTCUA_VNPAY_HASH_SECRET = HASH_SECRET
         settings.MOTCUA_VNPAY_PAYMENT_URL = base + PAY_PATH
         settings.MOTCUA_VNPAY_API_URL = base + API_PATH
+        # as settings.py does for a MOTCUA_VNPAY_PAYMENT_URL of the environment: the pay form may lead there
+        directives = settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]
+        settings.CONTENT_SECURITY_POLICY = {
+            "DIRECTIVES": directives | {"form-action": [*directives["form-action"], base]}
+        }
         yield base
-    finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=10)
 
 
 def test_a_citizen_pays_right_after_submitting_through_the_vnpay_standin(
@@ -72,6 +67,7 @@ def test_a_citizen_pays_right_after_submitting_through_the_vnpay_standin(
     idp: str,  # noqa: F811
     vnpay_process: str,
     page: Page,  # noqa: F811
+    csp_violations: list[str],  # noqa: F811
     commune: Any,
     staff: Any,
     tmp_path: Path,
@@ -142,3 +138,4 @@ def test_a_citizen_pays_right_after_submitting_through_the_vnpay_standin(
     assert (counted["paid_online"], counted["received_with_fees"]) == (1, 1)
     assert counters_from_log() == stored_counters()  # rebuild == incremental
     assert violations == {name: [] for name in violations}, violations
+    assert csp_violations == [], "the Content-Security-Policy refused something the payment pages use"

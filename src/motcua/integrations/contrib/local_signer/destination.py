@@ -31,7 +31,7 @@ from motcua.dossiers.errors import DossierError
 from motcua.dossiers.models import DocumentKind, Dossier, DossierDocument
 from motcua.integrations.destinations import OutgoingMessage, destinations
 from motcua.integrations.errors import PermanentFailure
-from motcua.integrations.signing import SignatureRequest, signers
+from motcua.integrations.signing import SignatureRequest, configured_signer_problem, signers
 from motcua.rules.lifecycle import ActionType
 from motcua.signatures.selectors import verify_upload
 from motcua.signatures.services import record_signed_result
@@ -69,10 +69,7 @@ class SigningDestination:
     label = gettext_lazy("Ký số kết quả giải quyết khi lãnh đạo phê duyệt")
 
     def problem(self) -> str | None:
-        signer = signers.get(settings.MOTCUA_SIGNER)
-        if signer is None:
-            return _("Không có cách ký “%(name)s” (MOTCUA_SIGNER).") % {"name": settings.MOTCUA_SIGNER}
-        return signer.problem()
+        return configured_signer_problem()
 
     def message_for(self, dossier: Dossier, action: DossierAction, *, key: str) -> OutgoingMessage | None:
         if action.type != ActionType.APPROVE.value:

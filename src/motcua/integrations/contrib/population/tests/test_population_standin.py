@@ -4,9 +4,6 @@ counter recorded on the dossier (``DSKetNoiCSDL``)."""
 
 from __future__ import annotations
 
-import re
-import signal
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,7 +16,7 @@ from motcua.catalog.models import Agency, Offering
 from motcua.dossiers.models import Dossier, DossierAction
 from motcua.integrations import population
 from motcua.integrations.contrib.national_portal.snapshot import snapshot_of
-from motcua.integrations.tests.conftest import CLI, subprocess_env, wait_until
+from motcua.integrations.tests.conftest import standin_process
 from motcua.rules.national_portal import dossier_record
 from motcua.web.tests.test_workbench import intake_post, logged_in
 
@@ -45,26 +42,10 @@ class Registry:
 
 @pytest.fixture
 def registry(tmp_path: Path, settings: Any) -> Iterator[Registry]:
-    log = tmp_path / "population-standin.log"
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [*CLI, "population-standin", "--port", "0", "--token", TOKEN],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env=subprocess_env(),
-        )
-    try:
-        found = wait_until(
-            lambda: re.search(r"listening on (http://\S+/)", log.read_text()) or process.poll() is not None,
-            what="the population stand-in to listen",
-        )
-        assert process.poll() is None, log.read_text()
-        settings.MOTCUA_POPULATION_URL = found.group(1)
+    with standin_process(["population-standin", "--port", "0", "--token", TOKEN], tmp_path / "population.log") as url:
+        settings.MOTCUA_POPULATION_URL = url
         settings.MOTCUA_POPULATION_TOKEN = TOKEN
-        yield Registry(found.group(1))
-    finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=10)
+        yield Registry(url)
 
 
 @pytest.mark.parametrize(

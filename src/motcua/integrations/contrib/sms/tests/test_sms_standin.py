@@ -6,8 +6,6 @@ send, and its failure modes, seen through the outbox (retried, then delivered, o
 
 from __future__ import annotations
 
-import re
-import signal
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,7 +18,7 @@ from motcua.dossiers.services import perform
 from motcua.integrations import delivery
 from motcua.integrations.models import OutboxMessage, OutboxState
 from motcua.integrations.notify.tests.conftest import MISSING, receive
-from motcua.integrations.tests.conftest import CLI, subprocess_env, wait_until
+from motcua.integrations.tests.conftest import CLI, standin_process, subprocess_env
 from motcua.rules.lifecycle import ActionType
 
 TOKEN = "khoa-cong-sms"
@@ -44,24 +42,9 @@ class Gateway:
 
 @pytest.fixture
 def gateway(tmp_path: Path) -> Iterator[Gateway]:
-    log = tmp_path / "sms-standin.log"
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [*CLI, "sms-standin", "--port", "0", "--token", TOKEN, "--max-segments", "3"],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env=subprocess_env(),
-        )
-    try:
-        found = wait_until(
-            lambda: re.search(r"listening on (http://\S+/)", log.read_text()) or process.poll() is not None,
-            what="the SMS stand-in to listen",
-        )
-        assert process.poll() is None, log.read_text()
-        yield Gateway(found.group(1))
-    finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=10)
+    argv = ["sms-standin", "--port", "0", "--token", TOKEN, "--max-segments", "3"]
+    with standin_process(argv, tmp_path / "sms-standin.log") as url:
+        yield Gateway(url)
 
 
 GOOD = {"to": "+84912345678", "text": "Ho so da duoc tiep nhan", "encoding": "gsm7"}
