@@ -479,3 +479,5 @@ MOTCUA_PAYGOV_SECRET = os.environ.get("MOTCUA_PAYGOV_SECRET", "")
 MOTCUA_PAYGOV_TIMEOUT_SECONDS = float(os.environ.get("MOTCUA_PAYGOV_TIMEOUT_SECONDS", 20))
 # How often the worker reconciles attempts left without a final state (30 min – 3 days old, RULES.md §11).
 MOTCUA_PAYMENT_RECONCILE_SECONDS = float(os.environ.get("MOTCUA_PAYMENT_RECONCILE_SECONDS", 300))
+# how many gateway queries the reconciliation has in flight at once (HTTP only; answers settled one by one)
+MOTCUA_PAYMENT_QUERY_THREADS = int(os.environ.get("MOTCUA_PAYMENT_QUERY_THREADS", 8))
