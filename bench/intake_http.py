@@ -375,7 +375,7 @@ def prepare(env: dict[str, str], database_url: str) -> IntakeTarget:
     """Migrate, load the demo catalogue and officers, create a token; find the commune and its documents."""
     manage(env, "migrate", "--no-input", "-v", "0")
     manage(env, "load_demo", "--dossiers", "0", "--force", "-v", "0")
-    token = manage(env, "create_api_token", OFFICER, "--name", "bench").strip().splitlines()[-1]
+    token = manage(env, "create_api_token", OFFICER, "--name", "bench", "--scope", "act").strip().splitlines()[-1]
     with psycopg.connect(database_url, row_factory=dict_row) as conn:
         agency = conn.execute(
             "SELECT a.id, a.identifier FROM accounts_membership m "

@@ -109,7 +109,11 @@ def prepare_data(env: dict[str, str], database_url: str, dossiers: int) -> Intak
     """Migrate, load the demo (catalogue, officers, ``dossiers`` dossiers) once, create the officer's token."""
     manage(env, "migrate", "--no-input", "-v", "0")
     manage(env, "load_demo", "--dossiers", str(dossiers), "--force", "-v", "0")
-    token = manage(env, "create_api_token", OFFICER, "--name", "bench").strip().splitlines()[-1]
+    # production refuses the demo's published second-factor key (operations.checks): its devices go, as
+    # docs/deploy.md tells an operator; the bench signs in with a token, never with a second factor
+    with psycopg.connect(database_url) as conn:
+        conn.execute("DELETE FROM otp_totp_totpdevice")
+    token = manage(env, "create_api_token", OFFICER, "--name", "bench", "--scope", "act").strip().splitlines()[-1]
     with psycopg.connect(database_url, row_factory=dict_row) as conn:
         agency = conn.execute(
             "SELECT a.id, a.identifier FROM accounts_membership m JOIN accounts_user u ON u.id = m.user_id "

@@ -81,8 +81,10 @@ class StoredDocument(models.Model):
     document = models.OneToOneField(
         "dossiers.DossierDocument", on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
-    file = models.FileField(_("tệp"), max_length=300, blank=True)  # a certified e-copy's signed PDF
-    certified_by = models.CharField(_("người chứng thực"), max_length=300, blank=True)  # a certified e-copy's
+    # a certified e-copy's signed PDF and who certified it; database defaults, as the benches' raw-SQL loaders
+    # write stored documents without them
+    file = models.FileField(_("tệp"), max_length=300, blank=True, db_default="")
+    certified_by = models.CharField(_("người chứng thực"), max_length=300, blank=True, db_default="")
     agency = models.ForeignKey("catalog.Agency", on_delete=models.PROTECT, related_name="+")
     entered_at = models.DateTimeField(_("thời điểm đưa vào kho"))
     sha256 = models.CharField(max_length=64)

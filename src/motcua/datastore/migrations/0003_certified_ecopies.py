@@ -17,12 +17,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="storeddocument",
             name="certified_by",
-            field=models.CharField(blank=True, max_length=300, verbose_name="người chứng thực"),
+            field=models.CharField(blank=True, db_default="", max_length=300, verbose_name="người chứng thực"),
         ),
         migrations.AddField(
             model_name="storeddocument",
             name="file",
-            field=models.FileField(blank=True, max_length=300, upload_to="", verbose_name="tệp"),
+            field=models.FileField(blank=True, db_default="", max_length=300, upload_to="", verbose_name="tệp"),
         ),
         migrations.AlterField(
             model_name="storeddocument",
