@@ -230,9 +230,10 @@ def main() -> None:
         print(
             "what limits it: each success is one transaction that updates the payment row, locks the dossier row, "
             "appends its action, the control sheet and the counters and writes the raw callback row; successes of "
-            "attempts sharing a dossier queue on its row lock. Reconciliation is sequential (one querydr round "
-            "trip to the gateway, then one such transaction, per attempt): its rate is that round trip plus the "
-            "transaction; the stand-in here answers from memory, a real gateway adds its network latency."
+            "attempts sharing a dossier queue on its row lock, and every success of one day, agency and procedure "
+            "adds to the same counter row. Reconciliation asks MOTCUA_PAYMENT_QUERY_THREADS querydr at a time and "
+            "settles the answers one by one: its rate is about one such transaction per attempt once the round "
+            "trips overlap; the stand-in here answers from memory, a real gateway adds its network latency."
         )
 
 
